@@ -1,0 +1,256 @@
+/**
+ * A Case is one unit of work: module(s), the steps a host drives them through, and the
+ * expectation for each step (DESIGN §2). Cases are plain data so generators, the corpus,
+ * `.wast` importers and the fuzzer all produce the same thing and one judge decides.
+ */
+import type { Feature } from './features.ts';
+import { isFeature } from './features.ts';
+import type { TrapKind, WasmValue } from './outcome.ts';
+import { isTrapKind, VALUE_TYPES } from './outcome.ts';
+import { TrapcheckError } from './errors.ts';
+
+export const CASE_SCHEMA = 'trapcheck.case/1';
+
+export interface CaseModule {
+  bytes: Uint8Array;
+  /** Text form when we have it (corpus, `gen`); never needed to run. */
+  wat?: string;
+  /** Where it came from on disk, for messages. */
+  file?: string;
+}
+
+/** What a step must produce. Every field present is checked; absent fields are not. */
+export type ExpectedOutcome =
+  | { kind: 'return'; values?: WasmValue[] }
+  | { kind: 'trap'; trap: TrapKind }
+  | { kind: 'exit'; code: number }
+  | { kind: 'deadlock' }
+  | { kind: 'timeout' }
+  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable' };
+
+/** A byte range of linear memory with its expected (or observed) contents, hex encoded. */
+export interface MemoryRegion {
+  offset: number;
+  hex: string;
+}
+
+export interface Expectation {
+  outcome?: ExpectedOutcome;
+  /** Exact bytes (UTF-8) written to fd 1 by the whole case up to the end of this step. */
+  stdout?: string;
+  stderr?: string;
+  /** Memory state after the step (exported memory `memory`, or the first memory). */
+  memory?: MemoryRegion[];
+  /** Exported globals after the step. */
+  globals?: Record<string, WasmValue>;
+}
+
+interface StepBase {
+  /** Which instance the step addresses (`as` of an instantiate step); default: the latest one. */
+  instance?: string;
+  expect: Expectation;
+  /** Source position for spec scripts: `file:line`. */
+  at?: string;
+}
+
+export type Step =
+  | (StepBase & { op: 'instantiate'; module?: number; as?: string })
+  | (StepBase & { op: 'invoke'; export: string; args?: WasmValue[] })
+  /** Run a WASI command: call `_start`; returning normally is `exit 0`. */
+  | (StepBase & { op: 'start' })
+  | (StepBase & { op: 'get'; global: string })
+  /** Make an instance's exports importable under a module name (spec `register`). */
+  | (StepBase & { op: 'register'; as: string })
+  /** Decode + validate + link only (spec assert_invalid / assert_malformed / assert_unlinkable). */
+  | (StepBase & { op: 'compile'; module: number });
+
+export type StepOp = Step['op'];
+
+export interface WasiConfig {
+  args?: string[];
+  env?: string[];
+  /** Bytes available on fd 0 (UTF-8). Absent: stdin is empty (EOF). */
+  stdin?: string;
+}
+
+export type Provenance =
+  | { kind: 'generator'; generator: string; version: number; seed: number; path: string; params?: unknown }
+  | { kind: 'bug'; title: string; links: string[]; catalog?: number }
+  | { kind: 'spec'; file: string; line: number }
+  | { kind: 'finding'; generator?: string; seed?: number; path?: string; runtime: string; version: string; date: string }
+  | { kind: 'hand-written'; note: string };
+
+export interface Case {
+  id: string;
+  family: string;
+  modules: CaseModule[];
+  features: Feature[];
+  wasi?: WasiConfig;
+  steps: Step[];
+  provenance: Provenance;
+  /** Coverage labels (trap kind, placement, exit site …) tallied by reports and fuzz stats. */
+  tags?: Record<string, string>;
+  /** Watchdog budget for the whole case. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_CASE_TIMEOUT_MS = 5_000;
+
+/** The on-disk form (`corpus/<family>/<name>.json`): the module lives beside it as .wat or .wasm. */
+export interface CaseFile {
+  schema: typeof CASE_SCHEMA;
+  id: string;
+  family: string;
+  module: string;
+  features: Feature[];
+  wasi?: WasiConfig;
+  steps: Step[];
+  provenance: Provenance;
+  tags?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export function toCaseFile(c: Case, moduleFile: string): CaseFile {
+  const file: CaseFile = {
+    schema: CASE_SCHEMA,
+    id: c.id,
+    family: c.family,
+    module: moduleFile,
+    features: c.features,
+    steps: c.steps,
+    provenance: c.provenance,
+  };
+  if (c.wasi) file.wasi = c.wasi;
+  if (c.tags) file.tags = c.tags;
+  if (c.timeoutMs !== undefined) file.timeoutMs = c.timeoutMs;
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation of untrusted JSON. Every error names the file and the JSON path of the bad field.
+
+type Json = unknown;
+
+function fail(source: string, path: string, problem: string): never {
+  throw new TrapcheckError('INVALID_CASE', `${source}: ${path} ${problem}`);
+}
+
+function isObject(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(o: Record<string, Json>, key: string, source: string, path: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') fail(source, `${path}.${key}`, v === undefined ? 'is missing' : 'must be a non-empty string');
+  return v;
+}
+
+function checkValue(v: Json, source: string, path: string): WasmValue {
+  if (!isObject(v)) fail(source, path, 'must be an object {type, value}');
+  const type = v['type'];
+  if (typeof type !== 'string' || !(VALUE_TYPES as readonly string[]).includes(type))
+    fail(source, `${path}.type`, `must be one of ${VALUE_TYPES.join(', ')}`);
+  if (typeof v['value'] !== 'string') fail(source, `${path}.value`, 'must be a string');
+  return v as unknown as WasmValue;
+}
+
+function checkExpected(v: Json, source: string, path: string): ExpectedOutcome {
+  if (!isObject(v)) fail(source, path, 'must be an object with a `kind`');
+  switch (v['kind']) {
+    case 'return':
+      if (v['values'] !== undefined) {
+        if (!Array.isArray(v['values'])) fail(source, `${path}.values`, 'must be an array');
+        v['values'].forEach((x, i) => checkValue(x, source, `${path}.values[${i}]`));
+      }
+      break;
+    case 'trap':
+      if (typeof v['trap'] !== 'string' || !isTrapKind(v['trap']))
+        fail(source, `${path}.trap`, `must be a trap kind (spec assert_trap text), got ${JSON.stringify(v['trap'])}`);
+      break;
+    case 'exit':
+      if (typeof v['code'] !== 'number' || !Number.isInteger(v['code'])) fail(source, `${path}.code`, 'must be an integer');
+      break;
+    case 'deadlock':
+    case 'timeout':
+      break;
+    case 'rejected':
+      if (!['malformed', 'invalid', 'unlinkable'].includes(String(v['stage'])))
+        fail(source, `${path}.stage`, 'must be malformed, invalid or unlinkable');
+      break;
+    default:
+      fail(source, `${path}.kind`, `must be return, trap, exit, deadlock, timeout or rejected, got ${JSON.stringify(v['kind'])}`);
+  }
+  return v as unknown as ExpectedOutcome;
+}
+
+function checkExpectation(v: Json, source: string, path: string): Expectation {
+  if (!isObject(v)) fail(source, path, v === undefined ? 'is missing' : 'must be an object');
+  if (v['outcome'] !== undefined) checkExpected(v['outcome'], source, `${path}.outcome`);
+  for (const k of ['stdout', 'stderr'] as const)
+    if (v[k] !== undefined && typeof v[k] !== 'string') fail(source, `${path}.${k}`, 'must be a string');
+  if (v['memory'] !== undefined) {
+    if (!Array.isArray(v['memory'])) fail(source, `${path}.memory`, 'must be an array of {offset, hex}');
+    v['memory'].forEach((r, i) => {
+      if (!isObject(r) || !Number.isInteger(r['offset']) || typeof r['hex'] !== 'string' || !/^([0-9a-f]{2})*$/.test(r['hex']))
+        fail(source, `${path}.memory[${i}]`, 'must be {offset: integer, hex: lowercase hex bytes}');
+    });
+  }
+  if (v['globals'] !== undefined) {
+    if (!isObject(v['globals'])) fail(source, `${path}.globals`, 'must be an object of name → value');
+    for (const [name, g] of Object.entries(v['globals'])) checkValue(g, source, `${path}.globals.${name}`);
+  }
+  return v as unknown as Expectation;
+}
+
+const STEP_OPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile'];
+
+function checkStep(v: Json, source: string, path: string): Step {
+  if (!isObject(v)) fail(source, path, 'must be an object with an `op`');
+  const op = v['op'];
+  if (typeof op !== 'string' || !(STEP_OPS as readonly string[]).includes(op))
+    fail(source, `${path}.op`, `must be one of ${STEP_OPS.join(', ')}, got ${JSON.stringify(op)}`);
+  checkExpectation(v['expect'], source, `${path}.expect`);
+  if (op === 'invoke') {
+    str(v, 'export', source, path);
+    if (v['args'] !== undefined) {
+      if (!Array.isArray(v['args'])) fail(source, `${path}.args`, 'must be an array');
+      v['args'].forEach((a, i) => checkValue(a, source, `${path}.args[${i}]`));
+    }
+  }
+  if (op === 'get') str(v, 'global', source, path);
+  if (op === 'register') str(v, 'as', source, path);
+  return v as unknown as Step;
+}
+
+/** Validates an untrusted case JSON document; throws a one-line INVALID_CASE error naming the field. */
+export function parseCaseFile(json: Json, source: string): CaseFile {
+  if (!isObject(json)) fail(source, '$', 'must be a JSON object');
+  if (json['schema'] !== CASE_SCHEMA)
+    fail(source, '$.schema', `must be "${CASE_SCHEMA}", got ${JSON.stringify(json['schema'])}`);
+  str(json, 'id', source, '$');
+  str(json, 'family', source, '$');
+  str(json, 'module', source, '$');
+  const features = json['features'];
+  if (!Array.isArray(features)) fail(source, '$.features', features === undefined ? 'is missing' : 'must be an array');
+  features.forEach((f, i) => {
+    if (typeof f !== 'string' || !isFeature(f)) fail(source, `$.features[${i}]`, `is not a known feature: ${JSON.stringify(f)}`);
+  });
+  const steps = json['steps'];
+  if (!Array.isArray(steps) || steps.length === 0) fail(source, '$.steps', steps === undefined ? 'is missing' : 'must be a non-empty array');
+  steps.forEach((s, i) => checkStep(s, source, `$.steps[${i}]`));
+  const prov = json['provenance'];
+  if (!isObject(prov) || typeof prov['kind'] !== 'string') fail(source, '$.provenance', prov === undefined ? 'is missing' : 'must be an object with a `kind`');
+  if (prov['kind'] === 'bug') {
+    str(prov, 'title', source, '$.provenance');
+    if (!Array.isArray(prov['links']) || prov['links'].length === 0) fail(source, '$.provenance.links', 'must list at least one link');
+  }
+  if (json['wasi'] !== undefined && !isObject(json['wasi'])) fail(source, '$.wasi', 'must be an object');
+  if (json['timeoutMs'] !== undefined && !(Number.isInteger(json['timeoutMs']) && (json['timeoutMs'] as number) > 0))
+    fail(source, '$.timeoutMs', 'must be a positive integer');
+  return json as unknown as CaseFile;
+}
+
+/** Which step kinds and features a case needs; adapters compare these with their capabilities. */
+export function requiredStepOps(c: Case): Set<StepOp> {
+  return new Set(c.steps.map((s) => s.op));
+}

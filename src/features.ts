@@ -1,0 +1,40 @@
+/**
+ * The feature registry: wasm proposals and host facilities a case may need. Cases declare
+ * them; runtimes declare what they can do; a case whose features a runtime lacks is `skip`
+ * with the feature named (never a silent pass).
+ */
+export const FEATURES = [
+  'mvp',
+  'mutable-globals',
+  'sign-ext',
+  'nontrapping-fptoint',
+  'multi-value',
+  'bulk-memory',
+  'reference-types',
+  'simd',
+  'threads',
+  'tail-call',
+  'exceptions',
+  'extended-const',
+  'memory64',
+  'multi-memory',
+  'gc',
+  'function-references',
+  'relaxed-simd',
+  'custom-page-sizes',
+  'wide-arithmetic',
+  /** Host facilities, not wasm proposals. */
+  'wasi',
+  'wasi-threads',
+  'fuel',
+  'asyncify',
+  'component',
+  'lunatic',
+] as const;
+
+export type Feature = (typeof FEATURES)[number];
+
+const featureSet: ReadonlySet<string> = new Set(FEATURES);
+export function isFeature(s: string): s is Feature {
+  return featureSet.has(s);
+}

@@ -1,0 +1,196 @@
+/**
+ * judge(): the one place that decides (DESIGN §2 "Verdict"). Pure: no state, no I/O, no clock.
+ * Messages always read "expected X, observed Y".
+ */
+import type { Case, ExpectedOutcome, Expectation, Step } from './case.ts';
+import type { Observation, StepObservation } from './observation.ts';
+import type { Outcome, WasmValue } from './outcome.ts';
+import { formatOutcome, formatValue } from './outcome.ts';
+import type { KnownDivergence, Profile } from './runtimes/profile.ts';
+import { projectExitCode } from './runtimes/profile.ts';
+
+export const VERDICTS = ['pass', 'fail', 'imprecise', 'known-divergence', 'skip'] as const;
+export type VerdictKind = (typeof VERDICTS)[number];
+
+export interface Verdict {
+  verdict: VerdictKind;
+  /** Index of the step that decided a non-pass verdict. */
+  step?: number;
+  expected?: string;
+  observed?: string;
+  reason?: string;
+  /** For known-divergence: the divergence id from the profile. */
+  divergence?: string;
+}
+
+export function formatExpected(e: ExpectedOutcome): string {
+  switch (e.kind) {
+    case 'return':
+      return e.values ? `return [${e.values.map(formatValue).join(', ')}]` : 'return';
+    case 'trap':
+      return `trap "${e.trap}"`;
+    case 'exit':
+      return `exit ${e.code}`;
+    case 'rejected':
+      return `rejected as ${e.stage}`;
+    default:
+      return e.kind;
+  }
+}
+
+/** Float text equal under wasm semantics: NaN expectations match by class, everything else by bits. */
+function valueMatches(expected: WasmValue, observed: WasmValue): boolean {
+  if (expected.type !== observed.type) return false;
+  if (expected.value === observed.value) return true;
+  if (expected.type === 'f32' || expected.type === 'f64') {
+    const obsNan = observed.value.startsWith('nan');
+    if (expected.value === 'nan:canonical') return obsNan && isCanonicalNan(observed);
+    if (expected.value === 'nan:arithmetic') return obsNan && isArithmeticNan(observed);
+  }
+  return false;
+}
+
+function nanBits(v: WasmValue): bigint {
+  const m = /^nan:0x([0-9a-f]+)$/.exec(v.value);
+  return m ? BigInt(`0x${m[1]}`) : 0n;
+}
+function isCanonicalNan(v: WasmValue): boolean {
+  const bits = nanBits(v);
+  return v.type === 'f32'
+    ? (bits & 0x7fffffffn) === 0x7fc00000n
+    : (bits & 0x7fffffffffffffffn) === 0x7ff8000000000000n;
+}
+function isArithmeticNan(v: WasmValue): boolean {
+  const bits = nanBits(v);
+  return v.type === 'f32' ? (bits & 0x00400000n) !== 0n : (bits & 0x0008000000000000n) !== 0n;
+}
+
+type StepJudgement = Omit<Verdict, 'step'>;
+
+function outcomeVerdict(expected: ExpectedOutcome, observed: Outcome, profile: Profile): StepJudgement {
+  const mismatch = (reason?: string): StepJudgement => ({
+    verdict: 'fail',
+    expected: formatExpected(expected),
+    observed: formatOutcome(observed),
+    reason: reason ?? `expected ${formatExpected(expected)}, observed ${formatOutcome(observed)}`,
+  });
+  if (observed.kind === 'unsupported') return { verdict: 'skip', reason: `unsupported: ${observed.feature}` };
+  switch (expected.kind) {
+    case 'return': {
+      if (observed.kind !== 'return') return mismatch();
+      if (!expected.values) return { verdict: 'pass' };
+      const ok =
+        expected.values.length === observed.values.length &&
+        expected.values.every((v, i) => valueMatches(v, observed.values[i]!));
+      return ok ? { verdict: 'pass' } : mismatch();
+    }
+    case 'trap': {
+      if (observed.kind !== 'trap' || !observed.trap.includes(expected.trap)) return mismatch();
+      if (observed.trap.length === 1) return { verdict: 'pass' };
+      return {
+        verdict: 'imprecise',
+        expected: formatExpected(expected),
+        observed: formatOutcome(observed),
+        reason: `the runtime reports one message for ${observed.trap.map((k) => `"${k}"`).join(' and ')} ("${observed.message}")`,
+      };
+    }
+    case 'exit': {
+      if (observed.kind !== 'exit') return mismatch();
+      const want = projectExitCode(expected.code, profile.exitCodes);
+      return observed.code === want
+        ? { verdict: 'pass' }
+        : mismatch(`expected exit ${want}${want !== expected.code ? ` (proc_exit(${expected.code}) under ${profile.runtime}'s rules)` : ''}, observed ${formatOutcome(observed)}`);
+    }
+    case 'rejected':
+      return observed.kind === 'rejected' && observed.stage === expected.stage ? { verdict: 'pass' } : mismatch();
+    case 'deadlock':
+    case 'timeout':
+      return observed.kind === expected.kind ? { verdict: 'pass' } : mismatch();
+  }
+}
+
+function hexDiff(expected: string, observed: string | undefined): string {
+  if (observed === undefined) return 'not read';
+  return observed === expected ? 'same' : observed;
+}
+
+function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgement | undefined {
+  for (const region of exp.memory ?? []) {
+    const seen = obs.memory?.find((r) => r.offset === region.offset)?.hex;
+    if (seen !== region.hex)
+      return {
+        verdict: 'fail',
+        expected: `memory[${region.offset}] = ${region.hex}`,
+        observed: `memory[${region.offset}] = ${hexDiff(region.hex, seen)}`,
+        reason: `memory at ${region.offset} differs: expected ${region.hex}, observed ${hexDiff(region.hex, seen)}`,
+      };
+  }
+  for (const [name, value] of Object.entries(exp.globals ?? {})) {
+    const seen = obs.globals?.[name];
+    if (!seen || !valueMatches(value, seen))
+      return {
+        verdict: 'fail',
+        expected: `global ${name} = ${formatValue(value)}`,
+        observed: `global ${name} = ${seen ? formatValue(seen) : 'missing'}`,
+        reason: `global ${name} differs: expected ${formatValue(value)}, observed ${seen ? formatValue(seen) : 'missing'}`,
+      };
+  }
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const want = exp[stream];
+    if (want !== undefined && obs[stream] !== want)
+      return {
+        verdict: 'fail',
+        expected: `${stream} ${JSON.stringify(want)}`,
+        observed: `${stream} ${JSON.stringify(obs[stream] ?? '')}`,
+        reason: `${stream} differs: expected ${JSON.stringify(want)}, observed ${JSON.stringify(obs[stream] ?? '')}`,
+      };
+  }
+  return undefined;
+}
+
+function divergenceFor(c: Case, step: Step, observed: Outcome, profile: Profile): KnownDivergence | undefined {
+  const expected = step.expect.outcome;
+  return profile.knownDivergences.find(({ match: m }) => {
+    if (m.family !== undefined && m.family !== c.family) return false;
+    if (m.caseId !== undefined && m.caseId !== c.id) return false;
+    if (m.expected !== undefined && m.expected !== expected?.kind) return false;
+    if (m.expectedTrap !== undefined && !(expected?.kind === 'trap' && expected.trap === m.expectedTrap)) return false;
+    if (m.observed !== undefined && m.observed !== observed.kind) return false;
+    if (m.tag && !Object.entries(m.tag).every(([k, v]) => c.tags?.[k] === v)) return false;
+    return true;
+  });
+}
+
+/** Severity order when steps disagree: the case reports its most severe step. */
+const SEVERITY: Record<VerdictKind, number> = { pass: 0, 'known-divergence': 1, imprecise: 2, skip: 3, fail: 4 };
+
+/**
+ * Judges a whole case: every step's outcome, state and output against its expectation,
+ * under the runtime's profile. Exactly one verdict per (case, runtime).
+ */
+export function judge(c: Case, observation: Observation, profile: Profile): Verdict {
+  let worst: Verdict = { verdict: 'pass' };
+  const consider = (v: StepJudgement, step: number): void => {
+    if (SEVERITY[v.verdict] > SEVERITY[worst.verdict]) worst = { ...v, step };
+  };
+  for (let i = 0; i < c.steps.length; i++) {
+    const step = c.steps[i]!;
+    const obs = observation.steps[i];
+    if (!obs) {
+      consider(
+        { verdict: 'fail', expected: step.expect.outcome ? formatExpected(step.expect.outcome) : step.op, observed: 'step never ran', reason: `step ${i} (${step.op}) never ran: the case ended after step ${observation.steps.length - 1}` },
+        i,
+      );
+      break;
+    }
+    let v: StepJudgement = step.expect.outcome ? outcomeVerdict(step.expect.outcome, obs.outcome, profile) : obs.outcome.kind === 'unsupported' ? { verdict: 'skip', reason: `unsupported: ${obs.outcome.feature}` } : { verdict: 'pass' };
+    if (v.verdict === 'pass' || v.verdict === 'imprecise') v = stateVerdict(step.expect, obs) ?? v;
+    if (v.verdict === 'fail') {
+      const d = divergenceFor(c, step, obs.outcome, profile);
+      if (d) v = { ...v, verdict: 'known-divergence', reason: `${d.reason} (${d.link})`, divergence: d.id };
+    }
+    consider(v, i);
+    if (v.verdict === 'fail' || v.verdict === 'skip') break;
+  }
+  return worst;
+}

@@ -1,0 +1,26 @@
+/**
+ * What a runtime reports after executing a case: the normalised outcome of every step it ran,
+ * plus the state and output the expectations ask about. Adapters build these; only the judge
+ * reads them.
+ */
+import type { MemoryRegion } from './case.ts';
+import type { Outcome, WasmValue } from './outcome.ts';
+
+export interface StepObservation {
+  outcome: Outcome;
+  /** The regions the step's expectation names, read after the step. */
+  memory?: MemoryRegion[];
+  globals?: Record<string, WasmValue>;
+  /** Captured output of the whole case up to the end of this step (UTF-8). */
+  stdout?: string;
+  stderr?: string;
+}
+
+export interface Observation {
+  /** One entry per step that ran; a runtime stops early only when the process ended (exit, crash, timeout). */
+  steps: StepObservation[];
+  stdout: string;
+  stderr: string;
+  /** Engine/harness detail kept for reports (raw trap messages, exit status), never judged. */
+  raw?: Record<string, unknown>;
+}

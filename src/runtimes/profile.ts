@@ -1,0 +1,56 @@
+/**
+ * A runtime's documented conventions as data (DESIGN §2 "Profile"): how traps and exits show
+ * up, what it does to an instance after a trap, and its known divergences with reasons.
+ * The judge consults a profile; nothing branches on runtime names.
+ */
+import type { ExpectedOutcome } from '../case.ts';
+import type { OutcomeKind, TrapKind } from '../outcome.ts';
+
+export interface ExitCodeRules {
+  /** Process exit code a trap produces (134 for wasmtime/WasmEdge, 1 for most others). */
+  trap: number;
+  /**
+   * What `proc_exit(N)` becomes: `raw` (in-process: the guest's u32 as is), `posix` (N & 255),
+   * `wasmtime` (N < 126 passes, otherwise an error exit 1).
+   */
+  exit: 'raw' | 'posix' | 'wasmtime';
+}
+
+export interface KnownDivergence {
+  id: string;
+  /** Which expectations this covers. Every present field must match. */
+  match: {
+    family?: string;
+    caseId?: string;
+    expected?: ExpectedOutcome['kind'];
+    expectedTrap?: TrapKind;
+    observed?: OutcomeKind;
+    tag?: Record<string, string>;
+  };
+  reason: string;
+  link: string;
+}
+
+export interface Profile {
+  runtime: string;
+  /** Free-form version range the rules were taken from. */
+  versions: string;
+  exitCodes: ExitCodeRules;
+  /** Core instance after a trap: still usable (spec) or poisoned (WAMR's sticky exception). */
+  instanceAfterTrap: 'usable' | 'poisoned';
+  knownDivergences: KnownDivergence[];
+  /** Where each rule comes from. */
+  sources: string[];
+}
+
+/** The exit code a runtime under `profile` must report for a guest `proc_exit(code)`. */
+export function projectExitCode(code: number, rules: ExitCodeRules): number {
+  switch (rules.exit) {
+    case 'raw':
+      return code >>> 0;
+    case 'posix':
+      return code & 0xff;
+    case 'wasmtime':
+      return code >>> 0 < 126 ? code : 1;
+  }
+}
