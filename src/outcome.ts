@@ -63,8 +63,12 @@ export type Outcome =
   | { kind: 'crash'; detail: string }
   /** The runtime cannot run this step: a missing feature, import or step kind. */
   | { kind: 'unsupported'; feature: string }
-  /** Module rejected at decode/validate/link time (spec assert_malformed / assert_invalid / assert_unlinkable). */
-  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable'; message: string };
+  /**
+   * Module rejected before it ran (spec assert_malformed / assert_invalid / assert_unlinkable).
+   * `compile` is what JS-API engines report: the API raises one CompileError for a malformed
+   * and an invalid module alike, so it matches either expectation.
+   */
+  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'compile' | 'unlinkable'; message: string };
 
 export type OutcomeKind = Outcome['kind'];
 
