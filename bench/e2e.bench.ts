@@ -1,0 +1,52 @@
+/**
+ * End to end: generated core-trap cases per second (generate → execute in the worker pool →
+ * judge), against the raw engine doing only compile + instantiate + call of the same modules
+ * on this thread. The ratio is the cost of isolation, classification and judging.
+ */
+import { generateCase } from '../generators/index.ts';
+import type { Case } from '../src/case.ts';
+import { runSuite } from '../src/conformance/suite.ts';
+import { createReferenceRuntime } from '../src/runtimes/reference.ts';
+import type { BenchRow } from './harness.ts';
+import { runGroup } from './harness.ts';
+
+const BATCH = 2000;
+
+function* generated(seed: number): Generator<Case> {
+  for (let i = 0; i < BATCH; i++) yield generateCase('core-traps', seed, i);
+}
+
+export default async function e2e(): Promise<BenchRow[]> {
+  const runtime = createReferenceRuntime();
+  let seed = 1000;
+  const pregenerated: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('core-traps', 1, i));
+  // Warm the pool and binaryen.
+  await runSuite(pregenerated.slice(0, 200), [runtime]);
+  const rawOnce = (): void => {
+    for (const c of pregenerated) {
+      try {
+        const inst = new WebAssembly.Instance(new WebAssembly.Module(c.modules[0]!.bytes), {});
+        (inst.exports['run'] as () => unknown)();
+      } catch {
+        // traps are the point
+      }
+    }
+  };
+  Error.stackTraceLimit = 0;
+  try {
+    const rows = await runGroup(
+      'e2e core-traps',
+      [
+        { name: 'raw V8: compile+instantiate+call (same modules, no isolation)', fn: rawOnce, opsPerCall: BATCH },
+        // Lazy generation: the suite runner overlaps generating chunk k+1 with executing chunk k.
+        { name: 'trapcheck: generate+execute+judge', fn: async () => runSuite(generated(seed++), [runtime]), opsPerCall: BATCH },
+        { name: 'trapcheck: execute+judge (pre-generated)', fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
+      ],
+      { time: 6000, warmupTime: 500 },
+    );
+    return rows;
+  } finally {
+    Error.stackTraceLimit = 10;
+    await runtime.close();
+  }
+}

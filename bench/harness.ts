@@ -1,0 +1,48 @@
+/**
+ * Shared shape of benchmark results. Every bench file default-exports a function returning
+ * rows; `bench/index.ts` runs them all, prints one table and writes reports/bench/bench.json.
+ * Speed is always reported as a ratio against a baseline measured in the same run.
+ */
+import { Bench } from 'tinybench';
+
+export interface BenchRow {
+  /** Group of rows compared with each other (e.g. "invoke"). */
+  group: string;
+  name: string;
+  /** Mean nanoseconds per operation (one operation = what `name` says). */
+  meanNs: number;
+  opsPerSec: number;
+  /** meanNs / the group's baseline meanNs; 1 for the baseline itself. */
+  ratio?: number;
+  note?: string;
+}
+
+export type BenchSuite = () => Promise<BenchRow[]>;
+
+/**
+ * Runs tinybench tasks of one group; the first task is the baseline the others are divided by.
+ * `opsPerCall` lets a task do N operations per call (amortising closure overhead) and still
+ * report per-operation figures.
+ */
+export async function runGroup(
+  group: string,
+  tasks: Array<{ name: string; fn: () => unknown | Promise<unknown>; opsPerCall?: number; note?: string }>,
+  options: { time?: number; warmupTime?: number } = {},
+): Promise<BenchRow[]> {
+  const bench = new Bench({ time: options.time ?? 1000, warmupTime: options.warmupTime ?? 200 });
+  for (const t of tasks) bench.add(t.name, t.fn);
+  await bench.run();
+  const rows: BenchRow[] = [];
+  let baseline: number | undefined;
+  for (const t of tasks) {
+    const task = bench.getTask(t.name);
+    const result = task?.result;
+    if (!result || result.state !== 'completed') throw new Error(`bench ${group}/${t.name} did not complete`);
+    const meanNs = (result.latency.mean * 1e6) / (t.opsPerCall ?? 1);
+    baseline ??= meanNs;
+    const row: BenchRow = { group, name: t.name, meanNs, opsPerSec: 1e9 / meanNs, ratio: meanNs / baseline };
+    if (t.note) row.note = t.note;
+    rows.push(row);
+  }
+  return rows;
+}

@@ -1,0 +1,45 @@
+/** `trapcheck run`: corpus + N generated cases per family on one or more runtimes. */
+import { usageError } from '../../errors.ts';
+import { REPORTERS } from '../../report/write.ts';
+import type { ReporterName } from '../../report/write.ts';
+import { checkChoices, intOption, listOption, parse } from '../args.ts';
+import type { OptionSpec } from '../args.ts';
+import { checkRuntimes, executeCases } from '../execute.ts';
+import type { CliIo } from '../io.ts';
+import { resolveSeed } from '../seed.ts';
+import { collectCases } from '../sources.ts';
+
+export const RUN_OPTIONS: OptionSpec = {
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  family: { type: 'string', multiple: true },
+  corpus: { type: 'string', multiple: true },
+  runtime: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  reporter: { type: 'string', multiple: true },
+};
+
+export const RUN_DEFAULT_RUNS = 100;
+
+export function reportersOf(values: Record<string, unknown>): ReporterName[] {
+  const list = listOption(values, 'reporter') ?? ['json', 'md'];
+  checkChoices('reporter', list, REPORTERS, 'UNKNOWN_REPORTER');
+  return list as ReporterName[];
+}
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('run', argv, RUN_OPTIONS);
+  if (positionals.length) throw usageError(`unexpected argument \`${positionals[0]}\` for \`trapcheck run\` (corpus dirs go in --corpus)`);
+  const seed = resolveSeed(values);
+  const runs = intOption(values, 'runs', RUN_DEFAULT_RUNS);
+  const families = listOption(values, 'family');
+  const runtimes = listOption(values, 'runtime') ?? ['reference'];
+  checkRuntimes(runtimes);
+  const reporters = reportersOf(values);
+  const corpusDirs = listOption(values, 'corpus');
+  const sources = await collectCases({ corpusDirs, families, seed, runs });
+  const outDir = typeof values['out'] === 'string' ? values['out'] : `reports/run-${seed}`;
+  const config = { runs, families: families ?? 'all', generatedFamilies: sources.generatedFamilies, corpus: corpusDirs ?? 'default', corpusCases: sources.corpus.length, runtimes, reporters, out: outDir };
+  const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config, runtimes, outDir, reporters, total: sources.total }, io);
+  return exitCode;
+}

@@ -1,0 +1,153 @@
+/**
+ * report.json (`trapcheck.report/1`) is the source of truth of a run (DESIGN §7); JUnit,
+ * Markdown and HTML are renderings of it. Everything in `results` is deterministic for a given
+ * seed and configuration; wall-clock figures live only in `summary.durationMs` and `timing`.
+ */
+import type { Case } from '../case.ts';
+import type { VerdictKind } from '../judge.ts';
+import type { CaseResult } from '../conformance/suite.ts';
+import { replayCommand } from './repro.ts';
+
+export const REPORT_SCHEMA = 'trapcheck.report/1';
+
+export interface Tally {
+  total: number;
+  passed: number;
+  failed: number;
+  imprecise: number;
+  knownDivergences: number;
+  skipped: number;
+}
+
+export interface ResultRow {
+  id: string;
+  family: string;
+  runtime: string;
+  verdict: VerdictKind;
+  sha256: string;
+  expected?: string;
+  observed?: string;
+  reason?: string;
+  step?: number;
+  divergence?: string;
+  repro: string;
+  tags?: Record<string, string>;
+}
+
+export interface RuntimeEntry {
+  name: string;
+  version: string;
+  profile: string;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  tool: { name: 'trapcheck'; version: string };
+  command: string;
+  seed: number;
+  config: Record<string, unknown>;
+  runtimes: RuntimeEntry[];
+  summary: Tally & { durationMs: number; casesPerSecond: number };
+  families: Record<string, Tally>;
+  perRuntime: Record<string, Tally>;
+  /** Per family: tag → value → number of cases carrying it (what the generators hit). */
+  coverage: Record<string, Record<string, Record<string, number>>>;
+  knownDivergencesByReason: Record<string, number>;
+  skippedByReason: Record<string, number>;
+  results: ResultRow[];
+}
+
+export function emptyTally(): Tally {
+  return { total: 0, passed: 0, failed: 0, imprecise: 0, knownDivergences: 0, skipped: 0 };
+}
+
+const TALLY_FIELD: Record<VerdictKind, keyof Omit<Tally, 'total'>> = {
+  pass: 'passed',
+  fail: 'failed',
+  imprecise: 'imprecise',
+  'known-divergence': 'knownDivergences',
+  skip: 'skipped',
+};
+
+export function addToTally(t: Tally, v: VerdictKind): void {
+  t.total++;
+  t[TALLY_FIELD[v]]++;
+}
+
+function bump(record: Record<string, number>, key: string): void {
+  record[key] = (record[key] ?? 0) + 1;
+}
+
+export function toResultRow(r: CaseResult): ResultRow {
+  const row: ResultRow = {
+    id: r.case.id,
+    family: r.case.family,
+    runtime: r.runtime,
+    verdict: r.verdict.verdict,
+    sha256: r.sha256,
+    repro: replayCommand(r.case, r.runtime),
+  };
+  const v = r.verdict;
+  if (v.expected !== undefined) row.expected = v.expected;
+  if (v.observed !== undefined) row.observed = v.observed;
+  if (v.reason !== undefined) row.reason = v.reason;
+  if (v.step !== undefined) row.step = v.step;
+  if (v.divergence !== undefined) row.divergence = v.divergence;
+  if (r.case.tags) row.tags = r.case.tags;
+  return row;
+}
+
+export interface ReportInput {
+  command: string;
+  version: string;
+  seed: number;
+  config: Record<string, unknown>;
+  runtimes: RuntimeEntry[];
+  results: readonly CaseResult[];
+  durationMs: number;
+}
+
+export function buildReport(input: ReportInput): Report {
+  const summary = emptyTally();
+  const families: Record<string, Tally> = {};
+  const perRuntime: Record<string, Tally> = {};
+  const coverage: Report['coverage'] = {};
+  const knownDivergencesByReason: Record<string, number> = {};
+  const skippedByReason: Record<string, number> = {};
+  const coveredCases = new Set<Case>();
+  for (const r of input.results) {
+    const v = r.verdict.verdict;
+    addToTally(summary, v);
+    addToTally((families[r.case.family] ??= emptyTally()), v);
+    addToTally((perRuntime[r.runtime] ??= emptyTally()), v);
+    if (v === 'known-divergence') bump(knownDivergencesByReason, r.verdict.reason ?? r.verdict.divergence ?? 'unspecified');
+    if (v === 'skip') bump(skippedByReason, r.verdict.reason ?? 'unspecified');
+    // Coverage counts cases, not (case, runtime) pairs.
+    if (r.case.tags && !coveredCases.has(r.case)) {
+      coveredCases.add(r.case);
+      const fam = (coverage[r.case.family] ??= {});
+      for (const [tag, value] of Object.entries(r.case.tags)) bump((fam[tag] ??= {}), value);
+    }
+  }
+  const seconds = input.durationMs / 1000;
+  return {
+    schema: REPORT_SCHEMA,
+    tool: { name: 'trapcheck', version: input.version },
+    command: input.command,
+    seed: input.seed,
+    config: input.config,
+    runtimes: input.runtimes,
+    summary: { ...summary, durationMs: Math.round(input.durationMs), casesPerSecond: seconds > 0 ? Math.round(summary.total / seconds) : 0 },
+    families,
+    perRuntime,
+    coverage,
+    knownDivergencesByReason,
+    skippedByReason,
+    results: input.results.map(toResultRow),
+  };
+}
+
+/** Exit code of a run (DESIGN §7): 1 when any case failed, else 0. */
+export function exitCodeOf(report: Pick<Report, 'summary'>): 0 | 1 {
+  return report.summary.failed > 0 ? 1 : 0;
+}

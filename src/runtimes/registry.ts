@@ -1,0 +1,29 @@
+/**
+ * The runtime registry: names → factories. An unknown name lists the valid ones.
+ * `name=path` selects a binary for CLI adapters (e.g. `wasmtime=/opt/wasmtime`).
+ */
+import { TrapcheckError, listChoices } from '../errors.ts';
+import type { Runtime } from './adapter.ts';
+
+type Factory = (binary?: string) => Promise<Runtime>;
+
+const FACTORIES: Record<string, Factory> = {
+  reference: async () => (await import('./reference.ts')).createReferenceRuntime(),
+};
+
+export const RUNTIME_NAMES: readonly string[] = Object.keys(FACTORIES);
+
+export function parseRuntimeSpec(spec: string): { name: string; binary?: string } {
+  const eq = spec.indexOf('=');
+  return eq < 0 ? { name: spec } : { name: spec.slice(0, eq), binary: spec.slice(eq + 1) };
+}
+
+export function checkRuntimeName(name: string): void {
+  if (!FACTORIES[name]) throw new TrapcheckError('UNKNOWN_RUNTIME', `unknown runtime \`${name}\`; valid runtimes: ${listChoices(RUNTIME_NAMES)}`);
+}
+
+export async function createRuntime(spec: string): Promise<Runtime> {
+  const { name, binary } = parseRuntimeSpec(spec);
+  checkRuntimeName(name);
+  return FACTORIES[name]!(binary);
+}
