@@ -7,6 +7,7 @@ import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { runSuite } from '../src/conformance/suite.ts';
 import { createReferenceRuntime } from '../src/runtimes/reference.ts';
+import { WA } from '../src/runtime/wasm-api.ts';
 import type { BenchRow } from './harness.ts';
 import { runGroup } from './harness.ts';
 
@@ -25,7 +26,7 @@ export default async function e2e(): Promise<BenchRow[]> {
   const rawOnce = (): void => {
     for (const c of pregenerated) {
       try {
-        const inst = new WebAssembly.Instance(new WebAssembly.Module(c.modules[0]!.bytes), {});
+        const inst = new WA.Instance(new WA.Module(c.modules[0]!.bytes), {});
         (inst.exports['run'] as () => unknown)();
       } catch {
         // traps are the point

@@ -65,9 +65,10 @@ function isArithmeticNan(v: WasmValue): boolean {
   return v.type === 'f32' ? (bits & 0x00400000n) !== 0n : (bits & 0x0008000000000000n) !== 0n;
 }
 
-type StepJudgement = Omit<Verdict, 'step'>;
+/** The verdict of one step (exported for per-step judging, e.g. spec scripts). */
+export type StepJudgement = Omit<Verdict, 'step'>;
 
-function outcomeVerdict(expected: ExpectedOutcome, observed: Outcome, profile: Profile): StepJudgement {
+export function outcomeVerdict(expected: ExpectedOutcome, observed: Outcome, profile: Profile): StepJudgement {
   const mismatch = (reason?: string): StepJudgement => ({
     verdict: 'fail',
     expected: formatExpected(expected),
@@ -117,7 +118,7 @@ function hexDiff(expected: string, observed: string | undefined): string {
   return observed === expected ? 'same' : observed;
 }
 
-function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgement | undefined {
+export function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgement | undefined {
   for (const region of exp.memory ?? []) {
     const seen = obs.memory?.find((r) => r.offset === region.offset)?.hex;
     if (seen !== region.hex)
@@ -151,7 +152,7 @@ function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgement | u
   return undefined;
 }
 
-function divergenceFor(c: Case, step: Step, observed: Outcome, profile: Profile): KnownDivergence | undefined {
+export function divergenceFor(c: Case, step: Step, observed: Outcome, profile: Profile): KnownDivergence | undefined {
   const expected = step.expect.outcome;
   return profile.knownDivergences.find(({ match: m }) => {
     if (m.family !== undefined && m.family !== c.family) return false;

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Case } from '../case.ts';
 import { loadCorpus } from '../conformance/corpus.ts';
-import { FAMILY_NAMES, generateCase } from '../../generators/index.ts';
+import { FAMILY_NAMES } from '../../generators/names.ts';
 import { checkChoices } from './args.ts';
 
 /** The corpus shipped with trapcheck (used when no --corpus is given). */
@@ -28,7 +28,9 @@ export interface CaseSources {
   total: number;
 }
 
-function* generated(families: readonly string[], seed: number, runs: number): Generator<Case> {
+type GenerateCase = (family: string, seed: number, index: number) => Case;
+
+function* generated(generateCase: GenerateCase, families: readonly string[], seed: number, runs: number): Generator<Case> {
   for (let i = 0; i < runs; i++) for (const f of families) yield generateCase(f, seed, i);
 }
 
@@ -40,14 +42,17 @@ export async function collectCases(options: SourceOptions): Promise<CaseSources>
   if (options.families) checkChoices('family', options.families, valid, 'UNKNOWN_FAMILY');
   const wanted = options.families ? new Set(options.families) : undefined;
   const corpus = wanted ? corpusAll.filter((c) => wanted.has(c.family)) : corpusAll;
-  const generatedFamilies = FAMILY_NAMES.filter((f) => !wanted || wanted.has(f));
+  const generatedFamilies: string[] = FAMILY_NAMES.filter((f) => !wanted || wanted.has(f));
   const corpusIterable = corpus;
+  // Loading the generators loads binaryen: only when cases will be generated.
+  const generateCase: GenerateCase | undefined =
+    options.runs > 0 && generatedFamilies.length ? (await import('../../generators/index.ts')).generateCase : undefined;
   return {
     corpus,
     generatedFamilies,
     cases: (function* () {
       yield* corpusIterable;
-      yield* generated(generatedFamilies, options.seed, options.runs);
+      if (generateCase) yield* generated(generateCase, generatedFamilies, options.seed, options.runs);
     })(),
     total: corpus.length + generatedFamilies.length * options.runs,
   };

@@ -11,8 +11,15 @@ import { parseCaseFile } from '../case.ts';
 import { TrapcheckError } from '../errors.ts';
 import { binaryToWat, watToBinary } from '../wasm/wabt.ts';
 
-/** Directory names never searched for cases: output folders, VCS and package folders. */
-const SKIPPED_DIRS: ReadonlySet<string> = new Set(['results', 'node_modules']);
+/** The engine's JS API (lib ES2022 and @types/node 20 do not declare the `WebAssembly` global). */
+const engine = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+
+/**
+ * Directory names never searched for cases: run output (`results`, a report folder and its repro
+ * bundles, which hold case.json copies that would collide by id) and package folders. Hidden
+ * folders are skipped too.
+ */
+const SKIPPED_DIRS: ReadonlySet<string> = new Set(['results', 'report', 'reports', 'repro', 'node_modules']);
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -56,16 +63,91 @@ async function findCaseFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** `Unexpected token } in JSON at position 42` → the same, plus `(line 3, column 5)`. */
-function jsonProblem(text: string, e: unknown): string {
-  const message = errorText(e).split('\n')[0]!;
-  const m = /at position (\d+)/.exec(message);
-  if (!m) return message;
-  const pos = Number(m[1]);
+/**
+ * Where JSON text first goes wrong, as a character offset: a small recursive-descent scan run
+ * only after JSON.parse failed, because V8 11's messages quote a snippet instead of a position.
+ */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const bad = (): never => {
+    throw i;
+  };
+  const literal = (word: string): void => {
+    for (const ch of word) if (text[i++] !== ch) (i--, bad());
+  };
+  const string = (): void => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) bad();
+      const ch = text[i]!;
+      if (ch === '"') return void i++;
+      if (ch < ' ') bad();
+      i += ch === '\\' ? 2 : 1;
+    }
+  };
+  const number = (): void => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) bad();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') bad();
+        string();
+        ws();
+        if (text[i] !== ':') bad();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else bad();
+      }
+    } else if (ch === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else bad();
+      }
+    } else if (ch === '"') string();
+    else if (ch === 't') literal('true');
+    else if (ch === 'f') literal('false');
+    else if (ch === 'n') literal('null');
+    else number();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : -1;
+  } catch (pos) {
+    return pos as number;
+  }
+}
+
+/** `Unexpected token ']', "…snippet…" is not valid JSON` → `unexpected "]" at line 9, column 3`. */
+function jsonProblem(text: string): string {
+  const pos = jsonErrorOffset(text);
+  if (pos < 0) return 'not valid JSON';
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
+  const what = pos >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[pos])}`;
+  return `${what} at line ${line}, column ${column}`;
 }
 
 function isIntentionallyRejected(file: CaseFile): boolean {
@@ -79,7 +161,7 @@ function isIntentionallyRejected(file: CaseFile): boolean {
  */
 async function checkBinary(bytes: Uint8Array, file: string): Promise<void> {
   try {
-    new WebAssembly.Module(bytes);
+    new engine.Module(bytes);
     return;
   } catch (e) {
     const v8 = errorText(e).replace(/^WebAssembly\.Module\(\): /, '').split('\n')[0]!;
@@ -117,7 +199,11 @@ async function loadModule(caseFile: string, parsed: CaseFile): Promise<CaseModul
   }
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (!isIntentionallyRejected(parsed)) await checkBinary(bytes, shown);
-  return { bytes: new Uint8Array(bytes), file: shown };
+  const module: CaseModule = { bytes: new Uint8Array(bytes), file: shown };
+  // `trapcheck gen` writes <name>.wat next to <name>.wasm: keep the text for reports when present.
+  const wat = await readFile(path.slice(0, -'.wasm'.length) + '.wat', 'utf8').catch(() => undefined);
+  if (wat !== undefined) module.wat = wat;
+  return module;
 }
 
 /**
@@ -136,8 +222,8 @@ export async function loadCaseFile(path: string): Promise<Case> {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (e) {
-    throw new TrapcheckError('INVALID_CASE', `${shown}: invalid JSON: ${jsonProblem(text, e)}`);
+  } catch {
+    throw new TrapcheckError('INVALID_CASE', `${shown}: invalid JSON: ${jsonProblem(text)}`);
   }
   const parsed = parseCaseFile(json, shown);
   const module = await loadModule(resolve(path), parsed);
@@ -157,7 +243,7 @@ export async function loadCaseFile(path: string): Promise<Case> {
 
 /**
  * Loads every case below the given directories (a plain `.json` path is accepted too), sorted by
- * id. Output folders named `results` are not searched. Two files with one id is an error naming both.
+ * id. Output folders (`results`, `report`, `reports`, `repro`) are not searched. Two files with one id is an error naming both.
  */
 export async function loadCorpus(dirs: readonly string[]): Promise<Case[]> {
   const files: string[] = [];

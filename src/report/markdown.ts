@@ -9,6 +9,9 @@ function tallyCells(t: Tally): number[] {
   return [t.total, t.passed, t.failed, t.imprecise, t.knownDivergences, t.skipped];
 }
 
+/** Failures listed one by one in the Markdown; the rest stay in report.json. */
+const MAX_LISTED = 200;
+
 const TALLY_HEAD = ['total', 'pass', 'fail', 'imprecise', 'known divergence', 'skip'];
 
 export function renderMarkdown(report: Report): string {
@@ -40,13 +43,40 @@ export function renderMarkdown(report: Report): string {
     for (const [reason, n] of entries) out.push(row([reason.replaceAll('|', '\\|'), n]));
     out.push('');
   }
-  const bad = report.results.filter((r) => r.verdict === 'fail' || r.verdict === 'imprecise');
-  if (bad.length) {
-    out.push('## Failures and imprecise results', '');
-    for (const r of bad) {
-      out.push(`- **${r.verdict}** \`${r.id}\` on ${r.runtime}${r.step !== undefined ? ` (step ${r.step})` : ''}: ${r.reason ?? ''}`);
+  if (report.spec) {
+    const c = report.spec.cleanFiles;
+    out.push('## Spec scripts', '');
+    out.push(`Files without unsupported features: ${c.files} files, ${c.assertions} assertions — pass ${(c.passRate * 100).toFixed(3)}%, not failed (pass + imprecise) ${(c.notFailedRate * 100).toFixed(3)}%.`);
+    out.push(`Engine features missing: ${report.spec.features.missing.join(', ') || 'none'}.`, '');
+    out.push(row(['file', 'assertions', 'pass', 'fail', 'imprecise', 'skip', 'skipped by reason']), row(['---', '---:', '---:', '---:', '---:', '---:', '---']));
+    for (const f of report.spec.files) {
+      const reasons = Object.entries(f.skippedBy).map(([k, n]) => `${k} (${n})`).join(', ');
+      out.push(row([f.error ? `${f.file} — **${f.error}**` : f.file, f.assertions, f.passed, f.failed, f.imprecise, f.skipped, reasons]));
+    }
+    out.push('');
+  }
+  const failures = report.results.filter((r) => r.verdict === 'fail');
+  if (failures.length) {
+    out.push('## Failures', '');
+    for (const r of failures.slice(0, MAX_LISTED)) {
+      out.push(`- \`${r.id}\` on ${r.runtime}${r.step !== undefined ? ` (step ${r.step})` : ''}: ${r.reason ?? ''}`);
       out.push(`  - replay: \`${r.repro}\``);
     }
+    if (failures.length > MAX_LISTED) out.push(`- … and ${failures.length - MAX_LISTED} more in report.json`);
+    out.push('');
+  }
+  // Imprecise results are many and alike (one engine message for two kinds): grouped by reason.
+  const imprecise = new Map<string, { count: number; example: string }>();
+  for (const r of report.results) {
+    if (r.verdict !== 'imprecise') continue;
+    const key = r.reason ?? 'unspecified';
+    const entry = imprecise.get(key);
+    if (entry) entry.count++;
+    else imprecise.set(key, { count: 1, example: r.id });
+  }
+  if (imprecise.size) {
+    out.push('## Imprecise results by reason', '', row(['reason', 'count', 'example']), row(['---', '---:', '---']));
+    for (const [reason, { count, example }] of [...imprecise].sort(([, a], [, b]) => b.count - a.count)) out.push(row([reason.replaceAll('|', '\\|'), count, `\`${example}\``]));
     out.push('');
   }
   return `${out.join('\n')}\n`;

@@ -54,7 +54,25 @@ export interface Report {
   coverage: Record<string, Record<string, Record<string, number>>>;
   knownDivergencesByReason: Record<string, number>;
   skippedByReason: Record<string, number>;
+  /** `trapcheck spec` only: per-file tallies, the clean-file figures and the engine's features. */
+  spec?: SpecSection;
   results: ResultRow[];
+}
+
+export interface SpecFileRow extends Omit<Tally, 'total'> {
+  file: string;
+  assertions: number;
+  skippedBy: Record<string, number>;
+  usesUnsupportedFeature: boolean;
+  error?: string;
+}
+
+export interface SpecSection {
+  files: SpecFileRow[];
+  cleanFiles: { files: number; assertions: number; passed: number; imprecise: number; failed: number; passRate: number; notFailedRate: number };
+  features: { supported: string[]; missing: string[] };
+  /** Assertions skipped, per missing feature. */
+  skippedByFeature: Record<string, number>;
 }
 
 export function emptyTally(): Tally {

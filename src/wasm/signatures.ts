@@ -34,6 +34,8 @@ export interface ImportSig {
 export interface ModuleSignatures {
   exports: Map<string, ExportSig>;
   imports: ImportSig[];
+  /** Function index of the start function, if the module has one. */
+  start?: number;
 }
 
 export class SignatureError extends Error {
@@ -43,7 +45,7 @@ export class SignatureError extends Error {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 class Reader {
   pos: number;
@@ -243,13 +245,14 @@ export function readSignatures(bytes: Uint8Array): ModuleSignatures {
   const globals: Array<{ type: SigType; mutable: boolean }> = [];
   const imports: ImportSig[] = [];
   const exports = new Map<string, ExportSig>();
+  let start: number | undefined;
   const top = new Reader(bytes, 8, bytes.length);
   while (top.pos < bytes.length) {
     const id = top.byte();
     const size = top.u32();
-    const start = top.pos;
+    const at = top.pos;
     top.skip(size);
-    const r = new Reader(bytes, start, start + size);
+    const r = new Reader(bytes, at, at + size);
     switch (id) {
       case 1: // type
         for (let n = r.u32(); n > 0; n--) {
@@ -336,11 +339,14 @@ export function readSignatures(bytes: Uint8Array): ModuleSignatures {
           }
         }
         break;
+      case 8: // start
+        start = r.u32();
+        break;
       default:
         break;
     }
   }
-  return { exports, imports };
+  return start === undefined ? { exports, imports } : { exports, imports, start };
 }
 
 /** True when a value of this type can be passed to / returned from JS by our value conversions. */

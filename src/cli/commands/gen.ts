@@ -8,7 +8,7 @@ import { toCaseFile } from '../../case.ts';
 import { usageError } from '../../errors.ts';
 import { writeFileAtomic } from '../../report/write-file.ts';
 import { binaryToWat } from '../../wasm/wabt.ts';
-import { FAMILY_NAMES, generateCase } from '../../../generators/index.ts';
+import { FAMILY_NAMES } from '../../../generators/names.ts';
 import { checkChoices, intOption, parse } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
@@ -22,6 +22,7 @@ export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   checkChoices('family', [family], FAMILY_NAMES, 'UNKNOWN_FAMILY');
   const seed = resolveSeed(values);
   const count = intOption(values, 'count', 10, 1);
+  const { generateCase } = await import('../../../generators/index.ts');
   const out = resolve(typeof values['out'] === 'string' ? values['out'] : `reports/gen-${family}-${seed}`);
   for (let i = 0; i < count; i++) {
     const c = generateCase(family, seed, i);

@@ -7,7 +7,7 @@ import { loadCaseFile } from '../../conformance/corpus.ts';
 import { usageError } from '../../errors.ts';
 import { formatExpected } from '../../judge.ts';
 import { formatOutcome } from '../../outcome.ts';
-import { FAMILY_NAMES, generateCase } from '../../../generators/index.ts';
+import { FAMILY_NAMES } from '../../../generators/names.ts';
 import { checkChoices, intOption, listOption, parse } from '../args.ts';
 import { checkRuntimes, executeCases } from '../execute.ts';
 import type { CliIo } from '../io.ts';
@@ -39,6 +39,7 @@ async function caseFromArgs(values: Record<string, unknown>, positionals: string
   if (typeof family !== 'string' || values['seed'] === undefined || typeof values['path'] !== 'string')
     throw usageError('`trapcheck replay` needs a case file, or --family F --seed S --path P');
   checkChoices('family', [family], FAMILY_NAMES, 'UNKNOWN_FAMILY');
+  const { generateCase } = await import('../../../generators/index.ts');
   return generateCase(family, intOption(values, 'seed', 0), caseIndexOf(values['path']));
 }
 

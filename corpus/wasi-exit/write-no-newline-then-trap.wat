@@ -1,0 +1,9 @@
+;; wasmtime#7833 / wasmer#363: output written before a trap must not be lost either.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\10\00\00\00\02\00\00\00")  ;; iovec {buf = 16, len = 2}
+  (data (i32.const 16) "> ")
+  (func (export "_start")
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    unreachable))

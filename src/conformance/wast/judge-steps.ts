@@ -1,0 +1,174 @@
+/**
+ * Per-step and per-assertion judging. src/judge.ts judges a whole case (its most severe step);
+ * a spec script needs one verdict per assertion. `judgeSteps` is the generic per-step form of
+ * judge() (same rules, reusing its pieces); `judgeAssertions` applies a script's plan: the
+ * assertion's own exact check (bits, NaN classes, v128 lanes, trap-kind sets) on its deciding
+ * step, after the steps it depends on.
+ */
+import type { Case } from '../../case.ts';
+import type { StepJudgement, VerdictKind } from '../../judge.ts';
+import { divergenceFor, formatExpected, outcomeVerdict, stateVerdict } from '../../judge.ts';
+import type { Observation, StepObservation } from '../../observation.ts';
+import type { Outcome } from '../../outcome.ts';
+import { formatOutcome } from '../../outcome.ts';
+import type { Profile } from '../../runtimes/profile.ts';
+import type { AssertionPlan, Check, ConvertedScript, Decided } from './convert.ts';
+import type { Observed } from './patterns.ts';
+import { formatObserved, formatPattern, fromWasmValue, fromWrapperValues, matches } from './patterns.ts';
+
+/** One verdict per step of a case, by the same rules as judge(). A step that never ran fails. */
+export function judgeSteps(c: Case, observation: Observation, profile: Profile): StepJudgement[] {
+  return c.steps.map((step, i): StepJudgement => {
+    const obs = observation.steps[i];
+    if (!obs) return neverRan(observation, step.expect.outcome ? formatExpected(step.expect.outcome) : step.op);
+    let v: StepJudgement = step.expect.outcome
+      ? outcomeVerdict(step.expect.outcome, obs.outcome, profile)
+      : obs.outcome.kind === 'unsupported'
+        ? { verdict: 'skip', reason: `unsupported: ${obs.outcome.feature}` }
+        : { verdict: 'pass' };
+    if (v.verdict === 'pass' || v.verdict === 'imprecise') v = stateVerdict(step.expect, obs) ?? v;
+    if (v.verdict === 'fail') {
+      const d = divergenceFor(c, step, obs.outcome, profile);
+      if (d) v = { ...v, verdict: 'known-divergence', reason: `${d.reason} (${d.link})`, divergence: d.id };
+    }
+    return v;
+  });
+}
+
+function neverRan(observation: Observation, expected: string): StepJudgement {
+  const last = observation.steps[observation.steps.length - 1];
+  return {
+    verdict: 'fail',
+    expected,
+    observed: 'never ran',
+    reason: `never ran: the script ended early${last ? ` (after step ${observation.steps.length - 1}: ${formatOutcome(last.outcome)})` : ''}`,
+  };
+}
+
+export interface AssertionVerdict {
+  verdict: VerdictKind;
+  expected: string;
+  observed?: string;
+  reason?: string;
+  /** Skips: the missing proposal or capability. */
+  feature?: string;
+  divergence?: string;
+  /** Who decided: the engine (a step ran), the text parser, or the converter (skip / not runnable). */
+  decidedBy: 'engine' | 'text-parser' | 'converter';
+}
+
+/** One verdict per planned assertion, in order. */
+export function judgeAssertions(script: ConvertedScript, observation: Observation, profile: Profile): AssertionVerdict[] {
+  return script.assertions.map((plan) => judgeAssertion(script, plan, observation, profile));
+}
+
+/** Verdicts for non-assertion commands (module, register, bare invoke) that did not succeed. */
+export function judgeCommands(script: ConvertedScript, observation: Observation): Array<{ at: string; what: string; verdict: 'fail' | 'skip'; reason: string }> {
+  const out: Array<{ at: string; what: string; verdict: 'fail' | 'skip'; reason: string }> = [];
+  for (const cmd of script.commands) {
+    if (cmd.decided) {
+      if (cmd.decided.verdict !== 'pass') out.push({ at: cmd.at, what: cmd.what, verdict: cmd.decided.verdict, reason: cmd.decided.reason });
+      continue;
+    }
+    if (cmd.step === undefined) continue;
+    const dep = depProblem(script, [...cmd.deps, cmd.step], observation);
+    if (dep) out.push({ at: cmd.at, what: cmd.what, verdict: dep.verdict === 'skip' ? 'skip' : 'fail', reason: dep.reason ?? '' });
+  }
+  return out;
+}
+
+function fromDecided(d: Decided, expected: string): AssertionVerdict {
+  const v: AssertionVerdict = { verdict: d.verdict, expected, reason: d.reason, decidedBy: d.reason.startsWith('decided by the text parser') ? 'text-parser' : 'converter' };
+  if (d.observed !== undefined) v.observed = d.observed;
+  if (d.feature !== undefined) v.feature = d.feature;
+  return v;
+}
+
+/** The first dependency step that did not return, as a verdict. */
+function depProblem(script: ConvertedScript, deps: number[], observation: Observation): { verdict: VerdictKind; reason?: string; observed?: string; feature?: string } | undefined {
+  for (const d of deps) {
+    const obs = observation.steps[d];
+    const origin = script.origins[d];
+    const where = origin ? `${origin.what} at line ${origin.line}` : `step ${d}`;
+    if (!obs) return { verdict: 'fail', observed: 'never ran', reason: neverRan(observation, '').reason! };
+    const o = obs.outcome;
+    if (o.kind === 'return') continue;
+    if (o.kind === 'unsupported') return { verdict: 'skip', reason: `unsupported: ${o.feature} (${where})`, feature: o.feature };
+    return { verdict: 'fail', observed: formatOutcome(o), reason: `depends on ${where}, which did not succeed: ${formatOutcome(o)}` };
+  }
+  return undefined;
+}
+
+function judgeAssertion(script: ConvertedScript, plan: AssertionPlan, observation: Observation, profile: Profile): AssertionVerdict {
+  const expected = plan.expected;
+  if (plan.decided) return fromDecided(plan.decided, expected);
+  if (plan.step === undefined || !plan.check) return { verdict: 'fail', expected, reason: 'internal: the assertion has no step to judge', decidedBy: 'converter' };
+  const dep = depProblem(script, plan.deps, observation);
+  if (dep) {
+    const v: AssertionVerdict = { verdict: dep.verdict, expected, decidedBy: 'engine' };
+    if (dep.reason !== undefined) v.reason = dep.reason;
+    if (dep.observed !== undefined) v.observed = dep.observed;
+    if (dep.feature !== undefined) v.feature = dep.feature;
+    return v;
+  }
+  const obs = observation.steps[plan.step];
+  if (!obs) {
+    const n = neverRan(observation, expected);
+    return { verdict: 'fail', expected, observed: 'never ran', reason: n.reason!, decidedBy: 'engine' };
+  }
+  const v = checkOutcome(plan.check, obs, expected);
+  if (v.verdict === 'fail' && plan.taint) {
+    const t: AssertionVerdict = { verdict: 'skip', expected, reason: `${plan.taint.reason} (observed ${v.observed ?? '?'})`, decidedBy: 'engine' };
+    if (v.observed !== undefined) t.observed = v.observed;
+    if (plan.taint.feature !== undefined) t.feature = plan.taint.feature;
+    return t;
+  }
+  if (v.verdict === 'fail') {
+    const step = script.case.steps[plan.step]!;
+    const d = divergenceFor(script.case, step, obs.outcome, profile);
+    if (d) return { ...v, verdict: 'known-divergence', reason: `${d.reason} (${d.link})`, divergence: d.id };
+  }
+  return v;
+}
+
+function checkOutcome(check: Check, obs: StepObservation, expected: string): AssertionVerdict {
+  const o: Outcome = obs.outcome;
+  const fail = (observed: string, reason?: string): AssertionVerdict => ({ verdict: 'fail', expected, observed, reason: reason ?? `expected ${expected}, observed ${observed}`, decidedBy: 'engine' });
+  if (o.kind === 'unsupported') return { verdict: 'skip', expected, reason: `unsupported: ${o.feature}`, feature: o.feature, decidedBy: 'engine' };
+  switch (check.kind) {
+    case 'return': {
+      if (o.kind !== 'return') return fail(formatOutcome(o));
+      let values: Observed[];
+      try {
+        values = check.wrapper ? fromWrapperValues(o.values, check.wrapper) : o.values.map(fromWasmValue);
+      } catch (e) {
+        return fail(formatOutcome(o), `cannot read the results: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const shown = `[${values.map((v, i) => formatObserved(v, check.results[i])).join(', ')}]`;
+      if (values.length !== check.results.length) return fail(shown, `expected ${check.results.length} result(s) [${check.results.map(formatPattern).join(', ')}], observed ${values.length} ${shown}`);
+      const bad = check.results.findIndex((p, i) => !matches(p, values[i]!));
+      if (bad >= 0) return fail(shown, `result ${bad}: expected ${formatPattern(check.results[bad]!)}, observed ${formatObserved(values[bad]!, check.results[bad])}`);
+      return { verdict: 'pass', expected, observed: shown, decidedBy: 'engine' };
+    }
+    case 'trap': {
+      if (o.kind !== 'trap') return fail(formatOutcome(o));
+      const observed = formatOutcome(o);
+      if (!check.kinds) return { verdict: 'pass', expected, observed, reason: 'the expected message names no trap kind: judged by outcome kind (trap) only', decidedBy: 'engine' };
+      const wanted = new Set(check.kinds);
+      if (!o.trap.some((k) => wanted.has(k))) return fail(observed);
+      if (o.trap.every((k) => wanted.has(k))) return { verdict: 'pass', expected, observed, decidedBy: 'engine' };
+      return {
+        verdict: 'imprecise',
+        expected,
+        observed,
+        reason: `the runtime reports one message for ${o.trap.map((k) => `"${k}"`).join(' and ')} ("${o.message}")`,
+        decidedBy: 'engine',
+      };
+    }
+    case 'rejected': {
+      if (o.kind !== 'rejected') return fail(formatOutcome(o));
+      const ok = check.stage === 'unlinkable' ? o.stage === 'unlinkable' : o.stage === check.stage || o.stage === 'compile';
+      return ok ? { verdict: 'pass', expected, observed: formatOutcome(o), decidedBy: 'engine' } : fail(formatOutcome(o));
+    }
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * The reference runtime's worker pool (DESIGN §5 "Isolation"): pre-warmed worker_threads run
+ * chunks of cases; this thread only supervises and never runs wasm. A watchdog reads each
+ * worker's progress word on a timer; a worker stuck on a case past its budget is terminated
+ * and replaced, that case observes `timeout` at the step it was running, and the rest of its
+ * chunk runs again elsewhere (cases are deterministic). A worker that dies gives `crash` for
+ * the case it was running. The host process survives infinite loops, stack overflows,
+ * proc_exit, 4 GiB memories and worker OOM.
+ *
+ * Observations of the steps before a hung step were lost with the worker, so the supervisor
+ * recovers them by re-running that case's prefix (steps before the hung one) on a healthy worker.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Case } from '../case.ts';
+import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
+import type { Observation, StepObservation } from '../observation.ts';
+import type { Outcome } from '../outcome.ts';
+import type { RunnableCase } from './exec.ts';
+import { P_CASE, P_JOB, P_STEP, PROGRESS_BYTES, progressView, wallMs } from './progress.ts';
+import type { Progress } from './progress.ts';
+import type { RunMessage, WorkerReply } from './worker.ts';
+
+export interface PoolOptions {
+  /** Number of workers; default `os.availableParallelism()`. */
+  workers?: number;
+  /** Watchdog period in ms (default 10). */
+  tickMs?: number;
+  /** Largest chunk of cases sent in one message (default 64). */
+  maxChunk?: number;
+  /** V8 heap limit of each worker in MB (default 1024): a runaway worker dies alone. */
+  maxOldGenerationSizeMb?: number;
+  /**
+   * Stack of each worker thread in MB (default 1, like Node's main thread ~984 KB). Worker
+   * threads default to 4 MB, which makes every stack-exhaustion case ~4× slower to reach.
+   */
+  stackSizeMb?: number;
+  /** Alternative worker entry (plain JS that loads runtime/worker.ts); tests use it to inject faults. */
+  workerUrl?: URL;
+}
+
+/** A case as the pool ships it: no WAT text, no provenance; bytes in their own buffer. */
+export interface PoolCase extends RunnableCase {
+  timeoutMs?: number;
+}
+
+interface Batch {
+  results: Array<Observation | undefined>;
+  pending: number;
+  resolve: (obs: Observation[]) => void;
+}
+
+interface Job {
+  id: number;
+  cases: PoolCase[];
+  /** Where each case's observation goes. */
+  targets: Array<(obs: Observation) => void>;
+  maxSteps?: number;
+  /** Times this job was lost to a worker death that no case can be blamed for. */
+  unattributed: number;
+}
+
+interface Slot {
+  worker: Worker;
+  progress: Progress;
+  ready: boolean;
+  job: Job | undefined;
+  /** Set when we terminated it on purpose (watchdog, close). */
+  retired: boolean;
+  error: string | undefined;
+}
+
+const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
+
+function toPoolCase(c: Case | PoolCase): PoolCase {
+  const out: PoolCase = {
+    id: c.id,
+    modules: c.modules.map((m) => ({ bytes: m.bytes.byteLength === m.bytes.buffer.byteLength ? m.bytes : m.bytes.slice() })),
+    steps: c.steps,
+  };
+  if (c.wasi) out.wasi = c.wasi;
+  if (c.timeoutMs !== undefined) out.timeoutMs = c.timeoutMs;
+  return out;
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private readonly batches = new Set<Batch>();
+  private nextJob = 1;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly tickMs: number;
+  private readonly maxChunk: number;
+  private readonly heapMb: number;
+  private readonly workerUrl: URL;
+  private readonly stackMb: number;
+  private closed = false;
+  private startFailures = 0;
+  private lastStartError = '';
+
+  constructor(options: PoolOptions = {}) {
+    this.size = Math.max(1, options.workers ?? availableParallelism());
+    this.tickMs = options.tickMs ?? 10;
+    this.maxChunk = options.maxChunk ?? 64;
+    this.heapMb = options.maxOldGenerationSizeMb ?? 1024;
+    this.workerUrl = options.workerUrl ?? WORKER_URL;
+    this.stackMb = options.stackSizeMb ?? 1;
+    for (let i = 0; i < this.size; i++) this.spawn();
+  }
+
+  /** Runs cases across the pool; one observation per case, in order. */
+  run(cases: readonly (Case | PoolCase)[]): Promise<Observation[]> {
+    if (this.closed) return Promise.reject(new Error('reference runtime: the pool is closed'));
+    if (cases.length === 0) return Promise.resolve([]);
+    return new Promise<Observation[]>((resolve) => {
+      const batch: Batch = { results: new Array(cases.length), pending: cases.length, resolve };
+      this.batches.add(batch);
+      const chunk = Math.max(1, Math.min(this.maxChunk, Math.ceil(cases.length / (this.size * 4))));
+      for (let start = 0; start < cases.length; start += chunk) {
+        const job: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: 0 };
+        for (let i = start; i < Math.min(cases.length, start + chunk); i++) {
+          job.cases.push(toPoolCase(cases[i]!));
+          job.targets.push((obs) => this.settle(batch, i, obs));
+        }
+        this.queue.push(job);
+      }
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimer();
+    const crash: Outcome = { kind: 'crash', detail: 'reference runtime closed while the case was running' };
+    for (const job of this.queue.splice(0)) job.targets.forEach((t) => t({ steps: [{ outcome: crash }], stdout: '', stderr: '' }));
+    const workers: Worker[] = [];
+    for (const s of this.slots) {
+      s.retired = true;
+      if (s.job) s.job.targets.forEach((t) => t({ steps: [{ outcome: crash }], stdout: '', stderr: '' }));
+      s.job = undefined;
+      workers.push(s.worker);
+    }
+    this.slots.clear();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  // --- workers ---------------------------------------------------------------------------------
+
+  private spawn(): void {
+    const sab = new SharedArrayBuffer(PROGRESS_BYTES);
+    const progress = progressView(sab);
+    progress.words[P_CASE] = -1;
+    const worker = new Worker(this.workerUrl, {
+      workerData: { progress: sab },
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, stackSizeMb: this.stackMb },
+      stdout: false,
+      stderr: false,
+    });
+    const slot: Slot = { worker, progress, ready: false, job: undefined, retired: false, error: undefined };
+    this.slots.add(slot);
+    worker.unref();
+    worker.on('message', (m: WorkerReply) => this.onMessage(slot, m));
+    worker.on('error', (e: Error) => {
+      slot.error = `${e.name}: ${e.message}${'code' in e ? ` (${String((e as { code: unknown }).code)})` : ''}`;
+    });
+    worker.on('exit', (code) => this.onExit(slot, code));
+  }
+
+  private onMessage(slot: Slot, m: WorkerReply): void {
+    if (slot.retired) return;
+    if (m.type === 'ready') {
+      slot.ready = true;
+      this.startFailures = 0;
+      this.dispatch();
+      return;
+    }
+    const job = slot.job;
+    if (!job || job.id !== m.id) return;
+    slot.job = undefined;
+    slot.worker.unref();
+    m.observations.forEach((obs, i) => job.targets[i]!(obs));
+    this.dispatch();
+  }
+
+  private onExit(slot: Slot, code: number): void {
+    if (slot.retired || !this.slots.has(slot)) return;
+    this.slots.delete(slot);
+    const detail = `worker died (exit code ${code}${slot.error ? `; ${slot.error}` : ''})`;
+    if (!slot.ready) {
+      this.startFailures++;
+      this.lastStartError = detail;
+    }
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) this.fail(job, slot.progress, { kind: 'crash', detail });
+    if (this.closed) return;
+    if (this.startFailures >= 3) {
+      // the worker cannot even load: fail everything instead of respawning forever
+      const crash: Outcome = { kind: 'crash', detail: `reference runtime worker failed to start: ${this.lastStartError}` };
+      for (const j of this.queue.splice(0)) j.targets.forEach((t) => t({ steps: [{ outcome: crash }], stdout: '', stderr: '' }));
+      for (const s of this.slots) if (s.job) this.fail(s.job, s.progress, crash);
+      return;
+    }
+    this.spawn();
+    this.dispatch();
+  }
+
+  // --- scheduling ------------------------------------------------------------------------------
+
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) break;
+      if (!slot.ready || slot.job || slot.retired) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.worker.ref();
+      const msg: RunMessage = { type: 'run', id: job.id, cases: job.cases };
+      if (job.maxSteps !== undefined) msg.maxSteps = job.maxSteps;
+      slot.worker.postMessage(msg);
+    }
+    if (this.busy()) this.startTimer();
+    else this.stopTimer();
+  }
+
+  private busy(): boolean {
+    if (this.queue.length > 0) return true;
+    for (const s of this.slots) if (s.job) return true;
+    return false;
+  }
+
+  private startTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.watch(), this.tickMs);
+  }
+
+  private stopTimer(): void {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The watchdog tick: a few shared-memory reads per busy worker. */
+  private watch(): void {
+    const now = wallMs();
+    for (const slot of this.slots) {
+      const job = slot.job;
+      if (!job) continue;
+      const { words, times } = slot.progress;
+      if (Atomics.load(words, P_JOB) !== job.id) continue;
+      const idx = Atomics.load(words, P_CASE);
+      if (idx < 0) continue;
+      const budget = job.cases[idx]?.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+      if (now - times[0]! <= budget) continue;
+      // stuck: retire the worker, blame the case, replace the worker
+      slot.retired = true;
+      slot.job = undefined;
+      this.slots.delete(slot);
+      void slot.worker.terminate();
+      this.fail(job, slot.progress, { kind: 'timeout', budgetMs: budget });
+      this.spawn();
+    }
+    this.dispatch();
+  }
+
+  /**
+   * A job's worker is gone. The case it was running (per the progress word) observes `outcome`
+   * at the step it was on; every other case of the job runs again on another worker.
+   */
+  private fail(job: Job, progress: Progress, outcome: Outcome): void {
+    const { words } = progress;
+    const idx = Atomics.load(words, P_JOB) === job.id ? Atomics.load(words, P_CASE) : -1;
+    const step = Atomics.load(words, P_STEP);
+    if (idx < 0 || idx >= job.cases.length) {
+      // died between cases (or before the first): nobody to blame; retry a few times
+      if (++job.unattributed > 2) {
+        job.targets.forEach((t) => t({ steps: [{ outcome }], stdout: '', stderr: '' }));
+        return;
+      }
+      this.queue.unshift(job);
+      return;
+    }
+    const rest: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: job.unattributed };
+    if (job.maxSteps !== undefined) rest.maxSteps = job.maxSteps;
+    job.cases.forEach((c, i) => {
+      if (i === idx) return;
+      rest.cases.push(c);
+      rest.targets.push(job.targets[i]!);
+    });
+    if (rest.cases.length > 0) this.queue.unshift(rest);
+    this.recoverPrefix(job.cases[idx]!, step, outcome, job.targets[idx]!);
+  }
+
+  /**
+   * The observation of a case that ended with `outcome` at step `step`: steps 0..step-1 are
+   * re-run (deterministic) to recover their observations, then `outcome` is appended. If the
+   * re-run itself ends early, its own last outcome stands (each retry covers fewer steps).
+   */
+  private recoverPrefix(c: PoolCase, step: number, outcome: Outcome, target: (obs: Observation) => void): void {
+    const finish = (steps: StepObservation[], stdout: string, stderr: string): void => {
+      target({ steps: [...steps, { outcome }], stdout, stderr, raw: { ended: outcome.kind, atStep: step } });
+    };
+    if (step <= 0) {
+      finish([], '', '');
+      return;
+    }
+    const job: Job = {
+      id: this.nextJob++,
+      cases: [c],
+      maxSteps: step,
+      unattributed: 0,
+      targets: [
+        (obs) => {
+          const last = obs.steps[obs.steps.length - 1]?.outcome.kind;
+          const endedEarly = obs.steps.length < step || last === 'timeout' || (last === 'crash' && obs.steps.length < step);
+          if (endedEarly) target(obs);
+          else finish(obs.steps, obs.stdout, obs.stderr);
+        },
+      ],
+    };
+    this.queue.unshift(job);
+  }
+
+  private settle(batch: Batch, index: number, obs: Observation): void {
+    if (batch.results[index] !== undefined) return;
+    batch.results[index] = obs;
+    if (--batch.pending === 0) {
+      this.batches.delete(batch);
+      batch.resolve(batch.results as Observation[]);
+    }
+  }
+}
