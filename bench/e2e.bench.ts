@@ -6,6 +6,8 @@
 import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { runSuite } from '../src/conformance/suite.ts';
+import type { GenerationJob } from '../src/cli/generation-pool.ts';
+import { GenerationPool } from '../src/cli/generation-pool.ts';
 import { createReferenceRuntime } from '../src/runtimes/reference.ts';
 import { WA } from '../src/runtime/wasm-api.ts';
 import type { BenchRow } from './harness.ts';
@@ -13,12 +15,13 @@ import { runGroup } from './harness.ts';
 
 const BATCH = 2000;
 
-function* generated(seed: number): Generator<Case> {
-  for (let i = 0; i < BATCH; i++) yield generateCase('core-traps', seed, i);
+function* jobs(seed: number): Generator<GenerationJob> {
+  for (let i = 0; i < BATCH; i++) yield ['core-traps', seed, i];
 }
 
 export default async function e2e(): Promise<BenchRow[]> {
   const runtime = createReferenceRuntime();
+  const generation = new GenerationPool();
   let seed = 1000;
   const pregenerated: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('core-traps', 1, i));
   // Warm the pool and binaryen.
@@ -39,8 +42,8 @@ export default async function e2e(): Promise<BenchRow[]> {
       'e2e core-traps',
       [
         { name: 'raw V8: compile+instantiate+call (same modules, no isolation)', fn: rawOnce, opsPerCall: BATCH },
-        // Lazy generation: the suite runner overlaps generating chunk k+1 with executing chunk k.
-        { name: 'trapcheck: generate+execute+judge', fn: async () => runSuite(generated(seed++), [runtime]), opsPerCall: BATCH },
+        // As `trapcheck run` does it: generation workers feed the runtime's pool, in order.
+        { name: 'trapcheck: generate+execute+judge', fn: async () => runSuite(generation.generate(jobs(seed++)), [runtime]), opsPerCall: BATCH },
         { name: 'trapcheck: execute+judge (pre-generated)', fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
       ],
       { time: 6000, warmupTime: 500 },
@@ -48,6 +51,6 @@ export default async function e2e(): Promise<BenchRow[]> {
     return rows;
   } finally {
     Error.stackTraceLimit = 10;
-    await runtime.close();
+    await Promise.all([runtime.close(), generation.close()]);
   }
 }

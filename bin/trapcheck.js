@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Two-line shim: the CLI is TypeScript run through tsx's loader, so `npm ci` is the whole set-up.
-import { register } from 'tsx/esm/api';
-register();
+// Shim: the CLI is TypeScript run through our loader (src/loader), so `npm ci` is the whole set-up.
+import '../src/loader/register.js';
+
 await import('../src/cli/bin.ts');

@@ -13,7 +13,7 @@ export function parse(command: string, argv: string[], options: OptionSpec): { v
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (e) {
-    const message = (e as Error).message.split('\n')[0]!.replace(/^Unknown option '(.*)'.*$/, `unknown option \`$1\` for \`trapcheck ${command}\`; valid options: ${listChoices(Object.keys(options).map((o) => `--${o}`))}`);
+    const message = (e as Error).message.split('\n')[0]!.replace(/^Unknown option '([^']*)'.*$/, `unknown option \`$1\` for \`trapcheck ${command}\`; valid options: ${listChoices(Object.keys(options).map((o) => `--${o}`))}`);
     throw usageError(message);
   }
 }

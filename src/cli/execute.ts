@@ -35,7 +35,7 @@ export function describeResult(r: CaseResult): string {
   return `${v.verdict.toUpperCase()} ${r.case.id} on ${r.runtime}${v.step !== undefined ? ` (step ${v.step})` : ''}: ${v.reason ?? ''}`;
 }
 
-export async function executeCases(cases: Iterable<Case>, options: ExecuteOptions, io: CliIo): Promise<{ report: Report; results: CaseResult[]; exitCode: number }> {
+export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, options: ExecuteOptions, io: CliIo): Promise<{ report: Report; results: CaseResult[]; exitCode: number }> {
   const runtimes: Runtime[] = [];
   try {
     for (const spec of options.runtimes) runtimes.push(await createRuntime(spec));

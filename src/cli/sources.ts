@@ -9,6 +9,8 @@ import type { Case } from '../case.ts';
 import { loadCorpus } from '../conformance/corpus.ts';
 import { FAMILY_NAMES } from '../../generators/names.ts';
 import { checkChoices } from './args.ts';
+import type { GenerationJob } from './generation-pool.ts';
+import { GenerationPool } from './generation-pool.ts';
 
 /** The corpus shipped with trapcheck (used when no --corpus is given). */
 export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL('../../corpus', import.meta.url));
@@ -24,14 +26,17 @@ export interface CaseSources {
   corpus: Case[];
   generatedFamilies: string[];
   /** Corpus first, then generated cases with families interleaved (case i of every family, then i+1). */
-  cases: Iterable<Case>;
+  cases: AsyncIterable<Case>;
   total: number;
+  /** Stops generation workers, if any were started. */
+  close(): Promise<void>;
 }
 
-type GenerateCase = (family: string, seed: number, index: number) => Case;
+/** Below this many generated cases, starting workers (each loads binaryen) costs more than it saves. */
+const POOL_THRESHOLD = 400;
 
-function* generated(generateCase: GenerateCase, families: readonly string[], seed: number, runs: number): Generator<Case> {
-  for (let i = 0; i < runs; i++) for (const f of families) yield generateCase(f, seed, i);
+function* jobs(families: readonly string[], seed: number, runs: number): Generator<GenerationJob> {
+  for (let i = 0; i < runs; i++) for (const f of families) yield [f, seed, i];
 }
 
 export async function collectCases(options: SourceOptions): Promise<CaseSources> {
@@ -43,17 +48,21 @@ export async function collectCases(options: SourceOptions): Promise<CaseSources>
   const wanted = options.families ? new Set(options.families) : undefined;
   const corpus = wanted ? corpusAll.filter((c) => wanted.has(c.family)) : corpusAll;
   const generatedFamilies: string[] = FAMILY_NAMES.filter((f) => !wanted || wanted.has(f));
-  const corpusIterable = corpus;
-  // Loading the generators loads binaryen: only when cases will be generated.
-  const generateCase: GenerateCase | undefined =
-    options.runs > 0 && generatedFamilies.length ? (await import('../../generators/index.ts')).generateCase : undefined;
+  const generatedCount = generatedFamilies.length * options.runs;
+  const pool = generatedCount >= POOL_THRESHOLD ? new GenerationPool() : undefined;
+  // Inline generation loads binaryen on this thread: only when cases will be generated.
+  const inline = !pool && generatedCount > 0 ? (await import('../../generators/index.ts')).generateCase : undefined;
+  async function* all(): AsyncGenerator<Case> {
+    yield* corpus;
+    const list = jobs(generatedFamilies, options.seed, options.runs);
+    if (pool) yield* pool.generate(list);
+    else if (inline) for (const [f, seed, i] of list) yield inline(f, seed, i);
+  }
   return {
     corpus,
     generatedFamilies,
-    cases: (function* () {
-      yield* corpusIterable;
-      if (generateCase) yield* generated(generateCase, generatedFamilies, options.seed, options.runs);
-    })(),
-    total: corpus.length + generatedFamilies.length * options.runs,
+    cases: all(),
+    total: corpus.length + generatedCount,
+    close: async () => pool?.close(),
   };
 }

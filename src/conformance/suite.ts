@@ -70,12 +70,12 @@ async function runChunk(chunk: readonly Case[], runtimes: readonly Runtime[], op
 }
 
 /** Runs every case on every runtime; results come back in case order. */
-export async function runSuite(cases: Iterable<Case>, runtimes: readonly Runtime[], options: SuiteOptions = {}): Promise<CaseResult[]> {
+export async function runSuite(cases: Iterable<Case> | AsyncIterable<Case>, runtimes: readonly Runtime[], options: SuiteOptions = {}): Promise<CaseResult[]> {
   const chunkSize = options.chunkSize ?? 256;
   const all: CaseResult[] = [];
   let inFlight: Promise<CaseResult[]> | undefined;
   let chunk: Case[] = [];
-  for (const c of cases) {
+  for await (const c of cases) {
     chunk.push(c);
     if (chunk.length < chunkSize) continue;
     const started = runChunk(chunk, runtimes, options);

@@ -40,6 +40,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const sources = await collectCases({ corpusDirs, families, seed, runs });
   const outDir = typeof values['out'] === 'string' ? values['out'] : `reports/run-${seed}`;
   const config = { runs, families: families ?? 'all', generatedFamilies: sources.generatedFamilies, corpus: corpusDirs ?? 'default', corpusCases: sources.corpus.length, runtimes, reporters, out: outDir };
-  const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config, runtimes, outDir, reporters, total: sources.total }, io);
-  return exitCode;
+  try {
+    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config, runtimes, outDir, reporters, total: sources.total }, io);
+    return exitCode;
+  } finally {
+    await sources.close();
+  }
 }
