@@ -17,6 +17,8 @@ import { binaryen, binaryenType, buildModule, i64c } from '../src/wasm/builder.t
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 import { MemoryModel } from './state.ts';
+import type { TruncOp } from './trunc-ops.ts';
+import { TRUNC_OPS } from './trunc-ops.ts';
 
 const NAME = 'controls';
 const PAGE = 65536;
@@ -102,16 +104,6 @@ for (const op of ['div_s', 'rem_s'] as const) {
 }
 
 // Float → int at the edge of the range (fits) and saturating conversions.
-interface TruncOp {
-  name: string;
-  to: 'i32' | 'i64';
-  from: 'f32' | 'f64';
-  signed: boolean;
-}
-const TRUNC_OPS: TruncOp[] = [];
-for (const to of ['i32', 'i64'] as const)
-  for (const from of ['f32', 'f64'] as const)
-    for (const signed of [true, false]) TRUNC_OPS.push({ name: `${to}.trunc_${from}_${signed ? 's' : 'u'}`, to, from, signed });
 
 /** The largest and smallest inputs whose truncation still fits, with the truncated value. */
 const TRUNC_EDGES: Record<string, { max: [number, bigint]; min: [number, bigint] }> = {

@@ -21,6 +21,8 @@ import { binaryen, binaryenType, buildModule, floatBits, funcHeapType, i32ConstB
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 import { MemoryModel, mix } from './state.ts';
+import type { TruncOp } from './trunc-ops.ts';
+import { TRUNC_OPS } from './trunc-ops.ts';
 
 const NAME = 'core-traps';
 const PAGE = 65536;
@@ -170,16 +172,6 @@ function localOf(m: BModule, _t: 'i32' | 'i64', value: Expr): Expr {
 }
 
 // Float → int truncation (non-saturating).
-interface TruncOp {
-  name: string;
-  to: 'i32' | 'i64';
-  from: 'f32' | 'f64';
-  signed: boolean;
-}
-const TRUNC_OPS: TruncOp[] = [];
-for (const to of ['i32', 'i64'] as const)
-  for (const from of ['f32', 'f64'] as const)
-    for (const signed of [true, false]) TRUNC_OPS.push({ name: `${to}.trunc_${from}_${signed ? 's' : 'u'}`, to, from, signed });
 
 const F32_MAX = 3.4028234663852886e38;
 /** Just outside the range, per op: the first value whose truncation does not fit. */

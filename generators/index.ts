@@ -10,6 +10,7 @@ import { FAMILY_NAMES } from './names.ts';
 import { coreTraps } from './core-traps.ts';
 import { controls } from './controls.ts';
 import { wasiExit } from './wasi-exit.ts';
+import { threadPanic } from './thread-panic.ts';
 
 export type { Family, Origin } from './family.ts';
 
@@ -18,6 +19,7 @@ export const FAMILIES: Record<string, Family<any>> = {
   [coreTraps.name]: coreTraps,
   [controls.name]: controls,
   [wasiExit.name]: wasiExit,
+  [threadPanic.name]: threadPanic,
 };
 
 export { FAMILY_NAMES } from './names.ts';

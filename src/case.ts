@@ -71,6 +71,18 @@ export interface WasiConfig {
   env?: string[];
   /** Bytes available on fd 0 (UTF-8). Absent: stdin is empty (EOF). */
   stdin?: string;
+  /**
+   * fd 0 never reaches EOF: once `stdin` is consumed a read blocks forever, like a pipe whose
+   * writer never writes nor closes (wasi-threads' `*_wasi_read` tests need it).
+   */
+  stdinOpen?: boolean;
+  /** wasi-threads: most threads `thread-spawn` may create in this case (default 16); past it, spawn returns a negative error. */
+  threadLimit?: number;
+  /**
+   * Host directories preopened for the guest (wasi-testsuite `dirs` / `root`). A case that has
+   * them declares the `wasi-preopens` feature; runtimes without a file system skip it.
+   */
+  dirs?: Array<{ host: string; guest: string }>;
 }
 
 export type Provenance =

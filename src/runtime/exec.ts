@@ -17,7 +17,7 @@ import { exportStartFunction } from './start-export.ts';
 import type { WasmExports, WasmModule } from './wasm-api.ts';
 import { WA } from './wasm-api.ts';
 import type { MemoryBinding } from './wasi/wasi.ts';
-import { isImplementedWasiFunction, ProcExit, WASI_MODULE, WasiHost, WasiUnsupported } from './wasi/wasi.ts';
+import { Deadlocked, isImplementedWasiFunction, ProcExit, WASI_MODULE, WasiHost, WasiUnsupported } from './wasi/wasi.ts';
 
 /** What the executor needs of a Case (the pool sends exactly this, without WAT text or provenance). */
 export interface RunnableCase {
@@ -25,6 +25,8 @@ export interface RunnableCase {
   modules: ReadonlyArray<Pick<CaseModule, 'bytes'>>;
   steps: readonly Step[];
   wasi?: Case['wasi'];
+  /** The case declares `wasi-threads`: main runs as thread 0 of a threaded process (src/runtime/threads/). */
+  threads?: boolean;
 }
 
 export interface ExecOptions {
@@ -33,6 +35,24 @@ export interface ExecOptions {
   maxSteps?: number;
   /** Called before each step with its index (the pool's progress word). */
   onStep?: (index: number) => void;
+  /**
+   * wasi-threads support (loaded by the pool worker only when a job has a threads case, so the
+   * single-threaded path never loads binaryen). Absent: threads cases are `unsupported`.
+   */
+  threads?: ThreadRuntime;
+}
+
+/** What exec needs from src/runtime/threads/process.ts (kept as a type: loaded lazily). */
+export interface ThreadRuntime {
+  create(c: RunnableCase): ThreadedProcessLike;
+}
+export interface ThreadedProcessLike {
+  wasi: WasiHost | undefined;
+  instantiate(index: number): { exports: WasmExports; binding: MemoryBinding } | Outcome;
+  ended(): Outcome | undefined;
+  outcomeFor(e: unknown, single: Outcome): Outcome;
+  mainReturned(): Outcome;
+  shutdown(): void;
 }
 
 const ENGINE = currentEngine();
@@ -75,12 +95,20 @@ export class CaseRun {
   private exitOutcome: Outcome | undefined;
   private hostRefs: Map<number, object> | undefined;
   private refIds: Map<unknown, number> | undefined;
+  /** The wasi-threads process of a `threads` case (created at its first instantiate). */
+  private proc: ThreadedProcessLike | undefined;
 
   constructor(
     readonly c: RunnableCase,
     engine: Engine = ENGINE,
+    private readonly threads?: ThreadRuntime,
   ) {
     this.engine = engine;
+  }
+
+  /** A threads case: stop every thread still running and wait for them (end of the case). */
+  shutdown(): void {
+    this.proc?.shutdown();
   }
 
   get stdout(): string {
@@ -104,6 +132,7 @@ export class CaseRun {
 
   /** Runs one step and observes it (outcome plus the state its expectation asks for). */
   step(step: Step): StepObservation {
+    if (this.proc !== undefined && this.exitOutcome === undefined) this.exitOutcome = this.proc.ended();
     const outcome = this.exitOutcome ?? this.outcomeOf(step);
     const exp = step.expect;
     if (exp.memory === undefined && exp.globals === undefined && exp.stdout === undefined && exp.stderr === undefined) return { outcome };
@@ -140,6 +169,16 @@ export class CaseRun {
 
   /** Turns anything thrown by wasm or the JS API into an Outcome. */
   failure(e: unknown): Outcome {
+    if (this.proc !== undefined) {
+      const end = this.proc.outcomeFor(e, this.failureSingle(e));
+      if (end.kind !== 'rejected' && end.kind !== 'unsupported') this.exitOutcome = end;
+      return end;
+    }
+    return this.failureSingle(e);
+  }
+
+  private failureSingle(e: unknown): Outcome {
+    if (e instanceof Deadlocked) return { kind: 'deadlock' };
     if (this.wasi?.exited) return this.exit(this.wasi.exit.code);
     if (e instanceof ProcExit) return this.exit(e.code);
     if (e instanceof WasiUnsupported) return { kind: 'unsupported', feature: e.feature };
@@ -238,7 +277,31 @@ export class CaseRun {
     return r;
   }
 
+  /** A wasi-threads module: main is thread 0 of the case's process. */
+  private instantiateThreaded(index: number, as: string | undefined): Outcome {
+    if (!this.threads) return { kind: 'unsupported', feature: 'wasi-threads (runs only in the reference runtime\'s worker pool)' };
+    this.proc ??= this.threads.create(this.c);
+    let r: { exports: WasmExports; binding: MemoryBinding } | Outcome;
+    try {
+      r = this.proc.instantiate(index);
+    } catch (e) {
+      return this.failure(e);
+    }
+    if ('kind' in r) return r as Outcome;
+    this.wasi = this.proc.wasi;
+    const inst: Inst = { exports: r.exports, moduleIndex: index, binding: r.binding };
+    this.current = inst;
+    if (as !== undefined) this.named.set(as, inst);
+    const end = this.proc.ended();
+    if (end) {
+      this.exitOutcome = end;
+      return end;
+    }
+    return RETURN_NOTHING;
+  }
+
   private instantiateInner(index: number, as: string | undefined): Outcome {
+    if (this.c.threads) return this.instantiateThreaded(index, as);
     const original = this.module(index);
     if ('kind' in original) return original as Outcome;
     const rewrite = this.startRewrite(index);
@@ -340,8 +403,16 @@ export class CaseRun {
       return FAILED;
     }
     if (this.wasi !== undefined && this.wasi.exited) {
-      this.lastFailure = this.exit(this.wasi.exit.code);
+      this.lastFailure = this.proc ? this.failure(this.wasi.exit) : this.exit(this.wasi.exit.code);
       return FAILED;
+    }
+    if (this.proc !== undefined) {
+      const end = this.proc.ended();
+      if (end) {
+        this.exitOutcome = end;
+        this.lastFailure = end;
+        return FAILED;
+      }
     }
     return r;
   }
@@ -356,6 +427,11 @@ export class CaseRun {
       (fn as () => unknown)();
     } catch (e) {
       return this.failure(e);
+    }
+    if (this.proc !== undefined) {
+      // WAMR PR#2529 semantics: returning from _start ends the process (exit 0) and every thread
+      this.exitOutcome = this.wasi?.exited ? this.failure(this.wasi.exit) : this.proc.mainReturned();
+      return this.exitOutcome;
     }
     return this.exit(this.wasi?.exited ? this.wasi.exit.code : 0);
   }
@@ -482,7 +558,7 @@ function readRegions(inst: Inst, regions: readonly MemoryRegion[]): MemoryRegion
  * spec script costs one assertion, not the rest of the file.
  */
 export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observation {
-  const run = new CaseRun(c, options.engine);
+  const run = new CaseRun(c, options.engine, options.threads);
   const steps: StepObservation[] = [];
   const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
   const onStep = options.onStep;
@@ -498,6 +574,7 @@ export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observa
     }
     steps.push(obs);
   }
+  if (c.threads) run.shutdown();
   const obs: Observation = { steps, stdout: run.stdout, stderr: run.stderr };
   const dropped = run.droppedOutput;
   if (dropped) obs.raw = { outputDroppedBytes: dropped };

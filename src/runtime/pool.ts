@@ -19,7 +19,9 @@ import type { Outcome } from '../outcome.ts';
 import type { RunnableCase } from './exec.ts';
 import { P_CASE, P_JOB, P_STEP, PROGRESS_BYTES, progressView, wallMs } from './progress.ts';
 import type { Progress } from './progress.ts';
-import type { RunMessage, WorkerReply } from './worker.ts';
+import type { SpawnRequest } from './threads/imports.ts';
+import type { RunMessage, ThreadMessage, WorkerReply } from './worker.ts';
+import { ProcessControl } from './threads/control.ts';
 
 export interface PoolOptions {
   /** Number of workers; default `os.availableParallelism()`. */
@@ -65,6 +67,34 @@ interface Slot {
   /** Set when we terminated it on purpose (watchdog, close). */
   retired: boolean;
   error: string | undefined;
+  /** Thread workers currently running spawned threads of this slot's case. */
+  threads: Set<ThreadSlot>;
+}
+
+/**
+ * A pooled worker for spawned wasm threads (wasi-threads). Created on first need, kept warm and
+ * reused; owned by the main slot whose case spawned the thread for as long as it runs.
+ */
+interface ThreadSlot {
+  worker: Worker;
+  ready: boolean;
+  retired: boolean;
+  error: string | undefined;
+  /** The current assignment (undefined: idle). */
+  token: number | undefined;
+  owner: Slot | undefined;
+  req: SpawnRequest | undefined;
+  /** Sent once the worker is ready. */
+  pending: ThreadMessage | undefined;
+}
+
+export interface PoolStats {
+  /** Case workers (always `size` while the pool is open). */
+  workers: number;
+  /** Thread workers, idle or busy. */
+  threadWorkers: number;
+  /** Thread workers running a spawned thread right now. */
+  busyThreadWorkers: number;
 }
 
 const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
@@ -77,6 +107,7 @@ function toPoolCase(c: Case | PoolCase): PoolCase {
   };
   if (c.wasi) out.wasi = c.wasi;
   if (c.timeoutMs !== undefined) out.timeoutMs = c.timeoutMs;
+  if ('features' in c ? c.features.includes('wasi-threads') : c.threads) out.threads = true;
   return out;
 }
 
@@ -93,6 +124,8 @@ export class WorkerPool {
   private readonly workerUrl: URL;
   private readonly stackMb: number;
   private closed = false;
+  private readonly threadSlots = new Set<ThreadSlot>();
+  private nextToken = 1;
   private startFailures = 0;
   private lastStartError = '';
 
@@ -120,7 +153,10 @@ export class WorkerPool {
       for (let start = 0; start < cases.length; start += chunk) {
         const job: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: 0 };
         for (let i = start; i < Math.min(cases.length, start + chunk); i++) {
-          job.cases.push(toPoolCase(cases[i]!));
+          const pc = toPoolCase(cases[i]!);
+          // wasi-threads ahead: warm thread workers now, in parallel with the first cases
+          if (pc.threads) while (this.threadSlots.size < this.size * 2) this.spawnThreadWorker();
+          job.cases.push(pc);
           job.targets.push((obs) => this.settle(batch, i, obs));
         }
         this.queue.push(job);
@@ -143,7 +179,122 @@ export class WorkerPool {
       workers.push(s.worker);
     }
     this.slots.clear();
+    for (const t of this.threadSlots) {
+      t.retired = true;
+      workers.push(t.worker);
+    }
+    this.threadSlots.clear();
     await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  /** Worker counts (tests check that a threads case leaves no worker of it behind). */
+  stats(): PoolStats {
+    let busy = 0;
+    for (const t of this.threadSlots) if (t.token !== undefined) busy++;
+    return { workers: this.slots.size, threadWorkers: this.threadSlots.size, busyThreadWorkers: busy };
+  }
+
+  // --- thread workers (wasi-threads) -----------------------------------------------------------
+
+  private spawnThreadWorker(): ThreadSlot {
+    const worker = new Worker(this.workerUrl, {
+      workerData: { progress: new SharedArrayBuffer(PROGRESS_BYTES), role: 'thread' },
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, stackSizeMb: this.stackMb },
+      stdout: false,
+      stderr: false,
+    });
+    const t: ThreadSlot = { worker, ready: false, retired: false, error: undefined, token: undefined, owner: undefined, req: undefined, pending: undefined };
+    this.threadSlots.add(t);
+    worker.unref();
+    worker.on('message', (m: WorkerReply) => this.onThreadMessage(t, m));
+    worker.on('error', (e: Error) => {
+      t.error = `${e.name}: ${e.message}`;
+    });
+    worker.on('exit', (code) => this.onThreadExit(t, code));
+    return t;
+  }
+
+  /** A case's thread called `thread-spawn`: run the new thread on a pooled thread worker. */
+  private onSpawn(from: Slot, req: SpawnRequest): void {
+    const ctl = new ProcessControl(req.ctl);
+    if (this.closed || from.retired || ctl.killed) {
+      ctl.finish(req.tid);
+      return;
+    }
+    let t: ThreadSlot | undefined;
+    for (const x of this.threadSlots)
+      if (x.token === undefined && !x.retired) {
+        t = x;
+        if (x.ready) break;
+      }
+    if (!t) {
+      t = this.spawnThreadWorker();
+      // warm a spare too: the next spawn of a busy pool should not wait for a cold worker
+      if (this.threadSlots.size < this.size * 4) this.spawnThreadWorker();
+    }
+    const token = this.nextToken++;
+    t.token = token;
+    t.owner = from;
+    t.req = req;
+    from.threads.add(t);
+    const { type: _type, ...rest } = req;
+    const msg: ThreadMessage = { ...rest, type: 'thread', token };
+    t.worker.ref();
+    if (t.ready) t.worker.postMessage(msg);
+    else t.pending = msg;
+  }
+
+  private releaseThread(t: ThreadSlot): void {
+    t.owner?.threads.delete(t);
+    t.owner = undefined;
+    t.token = undefined;
+    t.req = undefined;
+    t.pending = undefined;
+    t.worker.unref();
+  }
+
+  private onThreadMessage(t: ThreadSlot, m: WorkerReply): void {
+    if (t.retired) return;
+    if (m.type === 'ready') {
+      t.ready = true;
+      if (t.pending) {
+        t.worker.postMessage(t.pending);
+        t.pending = undefined;
+      }
+      return;
+    }
+    if (m.type === 'spawn') {
+      if (t.owner) this.onSpawn(t.owner, m);
+      else new ProcessControl(m.ctl).finish(m.tid);
+      return;
+    }
+    if (m.type === 'thread-done' && m.token === t.token) this.releaseThread(t);
+  }
+
+  private onThreadExit(t: ThreadSlot, code: number): void {
+    this.threadSlots.delete(t);
+    if (t.retired) return;
+    const req = t.req;
+    this.releaseThread(t);
+    if (req) {
+      // the thread's worker died under it: the process ends with a crash, the thread is gone
+      const ctl = new ProcessControl(req.ctl);
+      ctl.terminate({ kind: 'crash', detail: `thread ${req.tid}'s worker died (exit code ${code}${t.error ? `; ${t.error}` : ''})` });
+      ctl.finish(req.tid);
+    }
+  }
+
+  /** The case of `slot` ended (or its worker is gone): its thread workers are released or terminated. */
+  private dropThreads(slot: Slot, terminate: boolean): void {
+    for (const t of [...slot.threads]) {
+      if (terminate) {
+        t.retired = true;
+        this.threadSlots.delete(t);
+        void t.worker.terminate();
+      }
+      this.releaseThread(t);
+    }
+    slot.threads.clear();
   }
 
   // --- workers ---------------------------------------------------------------------------------
@@ -158,7 +309,7 @@ export class WorkerPool {
       stdout: false,
       stderr: false,
     });
-    const slot: Slot = { worker, progress, ready: false, job: undefined, retired: false, error: undefined };
+    const slot: Slot = { worker, progress, ready: false, job: undefined, retired: false, error: undefined, threads: new Set() };
     this.slots.add(slot);
     worker.unref();
     worker.on('message', (m: WorkerReply) => this.onMessage(slot, m));
@@ -170,16 +321,23 @@ export class WorkerPool {
 
   private onMessage(slot: Slot, m: WorkerReply): void {
     if (slot.retired) return;
+    if (m.type === 'spawn') {
+      this.onSpawn(slot, m);
+      return;
+    }
     if (m.type === 'ready') {
       slot.ready = true;
       this.startFailures = 0;
       this.dispatch();
       return;
     }
+    if (m.type !== 'done') return;
     const job = slot.job;
     if (!job || job.id !== m.id) return;
     slot.job = undefined;
     slot.worker.unref();
+    // every spawned thread of the job's cases has unwound (main waited for them): release their workers
+    if (slot.threads.size) this.dropThreads(slot, false);
     m.observations.forEach((obs, i) => job.targets[i]!(obs));
     this.dispatch();
   }
@@ -194,6 +352,7 @@ export class WorkerPool {
     }
     const job = slot.job;
     slot.job = undefined;
+    this.dropThreads(slot, true);
     if (job) this.fail(job, slot.progress, { kind: 'crash', detail });
     if (this.closed) return;
     if (this.startFailures >= 3) {
@@ -259,6 +418,7 @@ export class WorkerPool {
       slot.job = undefined;
       this.slots.delete(slot);
       void slot.worker.terminate();
+      this.dropThreads(slot, true);
       this.fail(job, slot.progress, { kind: 'timeout', budgetMs: budget });
       this.spawn();
     }

@@ -5,8 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Observation } from '../observation.ts';
-import type { RunnableCase } from './exec.ts';
+import type { ExecOptions, RunnableCase, ThreadRuntime } from './exec.ts';
 import { executeCase } from './exec.ts';
+import type { SpawnRequest } from './threads/imports.ts';
 import { P_CASE, P_JOB, P_STEP, progressView, wallMs } from './progress.ts';
 
 // ~80% of a trap round trip is stack capture (feasibility §8): guests never see JS stacks.
@@ -19,20 +20,63 @@ export interface RunMessage {
   /** Prefix re-runs: execute only this many steps of each case. */
   maxSteps?: number;
 }
-export type WorkerReply = { type: 'ready' } | { type: 'done'; id: number; observations: Observation[] };
+/** The supervisor hands this worker one spawned wasm thread of a process (wasi-threads). */
+export interface ThreadMessage extends Omit<SpawnRequest, 'type'> {
+  type: 'thread';
+  token: number;
+}
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; observations: Observation[] }
+  | SpawnRequest
+  | { type: 'thread-done'; token: number };
 
+if (!parentPort) throw new Error('runtime/worker.ts must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('runtime/worker.ts must run in a worker thread');
 const { words, times } = progressView((workerData as { progress: SharedArrayBuffer }).progress);
 const onStep = (i: number): void => {
   Atomics.store(words, P_STEP, i);
 };
 
-port.on('message', (m: RunMessage) => {
+// wasi-threads support is loaded on first need: it pulls in binaryen (instrumentation), which the
+// single-threaded path never pays for.
+let threads: ThreadRuntime | undefined;
+let runThread: ((req: Omit<SpawnRequest, 'type'>, post: (r: SpawnRequest) => void) => void) | undefined;
+const post = (r: SpawnRequest): void => port.postMessage(r);
+async function loadThreads(): Promise<ThreadRuntime> {
+  const { ThreadedProcess } = await import('./threads/process.ts');
+  return { create: (c) => new ThreadedProcess(c, { post }) };
+}
+
+port.on('message', (m: RunMessage | ThreadMessage) => {
+  if (m.type === 'thread') {
+    if (runThread) {
+      runThread(m, post);
+      port.postMessage({ type: 'thread-done', token: m.token } satisfies WorkerReply);
+    } else
+      void import('./threads/thread-worker.ts').then((t) => {
+        runThread = t.runThread;
+        runThread(m, post);
+        port.postMessage({ type: 'thread-done', token: m.token } satisfies WorkerReply);
+      });
+    return;
+  }
   if (m.type !== 'run') return;
+  if (!threads && m.cases.some((c) => c.threads)) {
+    void loadThreads().then((t) => {
+      threads = t;
+      runJob(m);
+    });
+    return;
+  }
+  runJob(m);
+});
+
+function runJob(m: RunMessage): void {
   const observations: Observation[] = new Array(m.cases.length);
   Atomics.store(words, P_JOB, m.id);
-  const options = m.maxSteps === undefined ? { onStep } : { onStep, maxSteps: m.maxSteps };
+  const options: ExecOptions = m.maxSteps === undefined ? { onStep } : { onStep, maxSteps: m.maxSteps };
+  if (threads) options.threads = threads;
   for (let i = 0; i < m.cases.length; i++) {
     times[0] = wallMs();
     Atomics.store(words, P_STEP, 0);
@@ -41,5 +85,6 @@ port.on('message', (m: RunMessage) => {
   }
   Atomics.store(words, P_CASE, -1);
   port.postMessage({ type: 'done', id: m.id, observations } satisfies WorkerReply);
-});
+}
+if ((workerData as { role?: string }).role === 'thread') runThread = (await import('./threads/thread-worker.ts')).runThread;
 port.postMessage({ type: 'ready' } satisfies WorkerReply);

@@ -33,9 +33,9 @@ function casesOf(family: string): Case[] {
 }
 
 describe('registry', () => {
-  it('lists the three families and rejects unknown names with the valid choices', () => {
-    expect(FAMILY_NAMES).toEqual(['core-traps', 'controls', 'wasi-exit']);
-    expect(() => getFamily('nope')).toThrow(/unknown family "nope"; valid families: core-traps, controls, wasi-exit/);
+  it('lists the families and rejects unknown names with the valid choices', () => {
+    expect(FAMILY_NAMES).toEqual(['core-traps', 'controls', 'wasi-exit', 'thread-panic']);
+    expect(() => getFamily('nope')).toThrow(/unknown family "nope"; valid families: core-traps, controls, wasi-exit, thread-panic/);
   });
 });
 

@@ -4,28 +4,20 @@
  * supports a feature is decided elsewhere (features.ts). The assembler does not validate: an
  * `assert_invalid` module must reach the engine, which is what is under test.
  */
-import { loadWabt } from '../../wasm/wabt.ts';
+import { WABT_FEATURES, loadWabt } from '../../wasm/wabt.ts';
 
 type Wabt = Awaited<ReturnType<typeof loadWabt>>;
 
+// Everything corpus cases may use, plus the proposals only spec scripts exercise: the
+// assembler must parse them so the engine (not the text parser) decides what runs.
 const ALL_FEATURES = {
-  exceptions: true,
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  threads: true,
-  function_references: true,
-  multi_value: true,
-  tail_call: true,
-  bulk_memory: true,
-  reference_types: true,
+  ...WABT_FEATURES,
   annotations: true,
   code_metadata: false,
+  function_references: true,
   gc: true,
   memory64: true,
   multi_memory: true,
-  extended_const: true,
   relaxed_simd: true,
 } as const;
 

@@ -33,6 +33,28 @@ export class WasiUnsupported {
   constructor(readonly feature: string) {}
 }
 
+/**
+ * Thrown when the only thread of a process blocks forever (fd_read on a stdin that never closes
+ * and has no bytes left): nothing can ever wake it, so the step observes `deadlock` at once.
+ * Threaded processes replace this with their own blocking (src/runtime/threads/).
+ */
+export class Deadlocked {
+  readonly deadlocked = true;
+}
+const DEADLOCKED = new Deadlocked();
+
+/** How a WasiHost shares process state with other threads (wasi-threads); absent: single-threaded. */
+export interface WasiSharing {
+  stdout: Capture;
+  stderr: Capture;
+  /** Claims up to `want` of `length` stdin bytes; returns [offset, count]. */
+  takeStdin(length: number, want: number): [number, number];
+  /** Blocks the calling thread until the process ends (never returns normally). */
+  blockForever(): never;
+  /** proc_exit: ends the whole process (every thread) with `code`; the caller then unwinds this thread. */
+  procExit(code: number): void;
+}
+
 /** Where an instance's WASI calls find linear memory; set after instantiation returns. */
 export interface MemoryBinding {
   memory: WasmMemory | undefined;
@@ -119,8 +141,8 @@ export function isImplementedWasiFunction(name: string): boolean {
 type Fn = (...args: never[]) => unknown;
 
 export class WasiHost {
-  readonly stdout = new Capture();
-  readonly stderr = new Capture();
+  readonly stdout: Capture;
+  readonly stderr: Capture;
   readonly exit = new ProcExit();
   /** Set when proc_exit ran, even if the guest caught the sentinel (wasm EH can catch JS throws). */
   exited = false;
@@ -132,7 +154,12 @@ export class WasiHost {
   private rng: (() => number) | undefined;
   private readonly closed = new Set<number>();
 
-  constructor(private readonly c: Pick<Case, 'id' | 'wasi'>) {
+  constructor(
+    private readonly c: Pick<Case, 'id' | 'wasi'>,
+    private readonly sharing?: WasiSharing,
+  ) {
+    this.stdout = sharing ? sharing.stdout : new Capture();
+    this.stderr = sharing ? sharing.stderr : new Capture();
     this.args = (c.wasi?.args ?? [c.id]).map((a) => utf8Encoder.encode(`${a}\0`));
     this.env = (c.wasi?.env ?? []).map((e) => utf8Encoder.encode(`${e}\0`));
   }
@@ -175,7 +202,19 @@ export class WasiHost {
   procExit(code: number): never {
     this.exited = true;
     this.exit.code = code >>> 0;
+    if (this.sharing) this.sharing.procExit(code >>> 0);
     throw this.exit;
+  }
+
+  /** The calling thread can never continue (a read that no writer will ever satisfy). */
+  private blockForever(): never {
+    if (this.sharing) this.sharing.blockForever();
+    throw DEADLOCKED;
+  }
+
+  /** Whether fd 0 stays open with nothing more to read (the case's `wasi.stdinOpen`). */
+  private get stdinNeverCloses(): boolean {
+    return this.c.wasi?.stdinOpen === true;
   }
 
   // --- memory helpers ------------------------------------------------------------------------
@@ -246,6 +285,28 @@ export class WasiHost {
     const count = n >>> 0;
     const dv = WasiHost.view(m, iovs >>> 0, count * 8);
     let read = 0;
+    if (this.sharing) {
+      // other threads read the same stdin: claim the bytes under the process lock
+      let want = 0;
+      for (let i = 0; i < count; i++) want += dv.getUint32((iovs >>> 0) + i * 8 + 4, true);
+      this.stdinPos = this.sharing.takeStdin(src.length, 0)[0];
+      if (want > 0 && this.stdinPos >= src.length && this.stdinNeverCloses) this.blockForever();
+      const [pos, take] = this.sharing.takeStdin(src.length, want);
+      this.stdinPos = pos;
+      const end = pos + take;
+      for (let i = 0; i < count && this.stdinPos < end; i++) {
+        const ptr = dv.getUint32((iovs >>> 0) + i * 8, true);
+        const len = Math.min(dv.getUint32((iovs >>> 0) + i * 8 + 4, true), end - this.stdinPos);
+        WasiHost.bytes(m, ptr, len).set(src.subarray(this.stdinPos, this.stdinPos + len));
+        this.stdinPos += len;
+        read += len;
+      }
+      WasiHost.view(m, out >>> 0, 4).setUint32(out >>> 0, read, true);
+      return ERRNO.SUCCESS;
+    }
+    let want = 0;
+    for (let i = 0; i < count; i++) want += dv.getUint32((iovs >>> 0) + i * 8 + 4, true);
+    if (want > 0 && this.stdinPos >= src.length && this.stdinNeverCloses) this.blockForever();
     for (let i = 0; i < count && this.stdinPos < src.length; i++) {
       const ptr = dv.getUint32((iovs >>> 0) + i * 8, true);
       const len = dv.getUint32((iovs >>> 0) + i * 8 + 4, true);
@@ -322,7 +383,9 @@ export class WasiHost {
    * precision u64 @32, flags u16 @40; fd: fd u32 @16); events are 32 bytes (userdata u64,
    * error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24). Ready fd events are reported
    * at once; otherwise the virtual clock jumps to the earliest clock deadline (a virtual sleep).
-   * stdin is always ready (bytes remain, or EOF with HANGUP), so nothing blocks forever.
+   * stdin is ready when bytes remain, or at EOF (HANGUP); a stdin declared never-closing
+   * (`wasi.stdinOpen`) with nothing left is not ready, and a poll that waits only for it blocks
+   * forever (deadlock when it is the only thread).
    */
   private pollOneoff(m: WasmMemory, inPtr: number, outPtr: number, n: number, neventsPtr: number): number {
     const count = n >>> 0;
@@ -357,7 +420,9 @@ export class WasiHost {
         const ok = tag === EVENTTYPE.FD_READ ? fd === 0 && this.isOpenStdio(0) : (fd === 1 || fd === 2) && this.isOpenStdio(fd);
         if (!ok) fdEvents.push({ userdata, error: ERRNO.BADF, type: tag, nbytes: 0n, flags: 0 });
         else if (tag === EVENTTYPE.FD_READ) {
+          if (this.sharing) this.stdinPos = this.sharing.takeStdin(this.stdin().length, 0)[0];
           const left = BigInt(this.stdin().length - this.stdinPos);
+          if (left === 0n && this.stdinNeverCloses) continue; // not ready: stdin stays open and empty
           fdEvents.push({ userdata, error: 0, type: tag, nbytes: left, flags: left === 0n ? EVENT_FD_READWRITE_HANGUP : 0 });
         } else fdEvents.push({ userdata, error: 0, type: tag, nbytes: 65536n, flags: 0 });
       } else {
@@ -365,6 +430,8 @@ export class WasiHost {
       }
     }
     const events: Ev[] = fdEvents;
+    // Only a never-closing, empty stdin was subscribed: no event can ever arrive.
+    if (events.length === 0 && clocks.length === 0) this.blockForever();
     if (events.length === 0 && clocks.length > 0) {
       let earliest = clocks[0]!.deadline;
       for (const c of clocks) if (c.deadline < earliest) earliest = c.deadline;

@@ -1,0 +1,17 @@
+;; wasi-threads wasi_threads_exit_main_wasi: main exits 99 while a thread sleeps in poll_oneoff (a virtual sleep here: it completes, then the thread parks)
+;; Expected: {"kind": "exit", "code": 99}; exactly one thread ends the process, the other is parked first (serialised in the guest, never by sleeping).
+(module
+  (import "foo" "bar" (memory 1 1 shared))
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  ;; one relative monotonic clock subscription of 1 s at 512 (userdata 0, tag 0, id 1, timeout 1e9)
+  (data (i32.const 528) "\01\00\00\00\00\00\00\00\00\ca\9a\3b")
+  (func (export "_start") (if (i32.le_s (call $spawn (i32.const 1)) (i32.const 0)) (then unreachable))
+    (loop $l (if (i32.eqz (i32.atomic.load (i32.const 0))) (then (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))) (br $l))))
+    (call $exit (i32.const 99)))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1))) (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))
+    (drop (call $poll (i32.const 512) (i32.const 600) (i32.const 1) (i32.const 640)))
+    (drop (memory.atomic.wait32 (i32.const 64) (i32.const 0) (i64.const -1)))))

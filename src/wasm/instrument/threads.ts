@@ -1,0 +1,281 @@
+/**
+ * The wasi-threads rewrite (DESIGN §5 "Threads"), on binaryen IR: makes every blocking wait and
+ * every loop observable by the host so the reference runtime can detect deadlocks exactly and
+ * end a process promptly.
+ *
+ *   memory.atomic.wait32 offset=O (p, e, t)  →  (p, e, t into locals)
+ *                                               (drop (i32.atomic.load offset=O p))   ;; same trap
+ *                                               (call $trapcheck:threads.wait32 (p+O, e, t))
+ *   memory.atomic.wait64 …                   →  the same with i64.atomic.load / wait64
+ *   memory.atomic.notify offset=O (p, n)     →  (drop (i32.atomic.load offset=O p)) + notify(p+O, n)
+ *   loop $l body                             →  loop $l (call $trapcheck:threads.poll) body
+ *
+ * The atomic load in front of each hook makes the rewritten instruction trap exactly where and
+ * how the original would (out of bounds, or "unaligned atomic": atomic loads and wait/notify
+ * share the natural-alignment rule), so the hook only ever sees valid effective addresses.
+ * `poll` is the cancellation point: it throws when the process has ended, which is how a busy
+ * thread is stopped without terminating its worker.
+ *
+ * Why binaryen and not the engine: V8 offers no hook into `Atomics.wait` of wasm code, and a
+ * thread parked in the engine is invisible (cannot tell "blocked forever" from "slow").
+ *
+ * binaryen.js has no generic expression visitor, so the walk below knows the child fields of
+ * every expression kind wasi-threads modules use (MVP, threads, bulk memory, reference types,
+ * exceptions, SIMD); an expression kind it does not know is reported, never silently skipped.
+ */
+import { binaryen } from '../builder.ts';
+import type { BModule, Expr } from '../builder.ts';
+
+export const HOOK_MODULE = 'trapcheck:threads';
+
+export interface MemoryImport {
+  module: string;
+  base: string;
+  initial: number;
+  maximum: number | undefined;
+  shared: boolean;
+}
+
+export interface ThreadsInstrumentation {
+  bytes: Uint8Array;
+  /** The module's imported memory (wasi-threads modules import a shared one), if any. */
+  memory: MemoryImport | undefined;
+  waits: number;
+  notifies: number;
+  loops: number;
+}
+
+/**
+ * What instrumented modules may use: what V8 11 (Node 20) runs. Not `Features.All`: binaryen 132
+ * then emits newer encodings (e.g. for imports) that V8 11 cannot decode.
+ */
+const F = binaryen.Features;
+const FEATURES =
+  F.MVP | F.Atomics | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.Multivalue | F.BulkMemory | F.BulkMemoryOpt | F.ReferenceTypes | F.SIMD128 | F.TailCall | F.ExceptionHandling;
+
+export class InstrumentError extends Error {
+  override name = 'InstrumentError';
+}
+
+type Kind = { cls: string; fields?: string[]; list?: string };
+
+/** Expression id → binaryen class name and its child-expression fields (scalars excluded). */
+const KINDS: Record<string, Kind> = {
+  Block: { cls: 'Block', list: 'Child' },
+  If: { cls: 'If', fields: ['Condition', 'IfTrue', 'IfFalse'] },
+  Loop: { cls: 'Loop', fields: ['Body'] },
+  Break: { cls: 'Break', fields: ['Condition', 'Value'] },
+  Switch: { cls: 'Switch', fields: ['Condition', 'Value'] },
+  Call: { cls: 'Call', list: 'Operand' },
+  CallIndirect: { cls: 'CallIndirect', fields: ['Target'], list: 'Operand' },
+  LocalGet: { cls: 'LocalGet' },
+  LocalSet: { cls: 'LocalSet', fields: ['Value'] },
+  GlobalGet: { cls: 'GlobalGet' },
+  GlobalSet: { cls: 'GlobalSet', fields: ['Value'] },
+  Load: { cls: 'Load', fields: ['Ptr'] },
+  Store: { cls: 'Store', fields: ['Ptr', 'Value'] },
+  Const: { cls: 'Const' },
+  Unary: { cls: 'Unary', fields: ['Value'] },
+  Binary: { cls: 'Binary', fields: ['Left', 'Right'] },
+  Select: { cls: 'Select', fields: ['IfTrue', 'IfFalse', 'Condition'] },
+  Drop: { cls: 'Drop', fields: ['Value'] },
+  Return: { cls: 'Return', fields: ['Value'] },
+  MemorySize: { cls: 'MemorySize' },
+  MemoryGrow: { cls: 'MemoryGrow', fields: ['Delta'] },
+  Nop: { cls: 'Nop' },
+  Unreachable: { cls: 'Unreachable' },
+  AtomicRMW: { cls: 'AtomicRMW', fields: ['Ptr', 'Value'] },
+  AtomicCmpxchg: { cls: 'AtomicCmpxchg', fields: ['Ptr', 'Expected', 'Replacement'] },
+  AtomicWait: { cls: 'AtomicWait', fields: ['Ptr', 'Expected', 'Timeout'] },
+  AtomicNotify: { cls: 'AtomicNotify', fields: ['Ptr', 'NotifyCount'] },
+  AtomicFence: { cls: 'AtomicFence' },
+  SIMDExtract: { cls: 'SIMDExtract', fields: ['Vec'] },
+  SIMDReplace: { cls: 'SIMDReplace', fields: ['Vec', 'Value'] },
+  SIMDShuffle: { cls: 'SIMDShuffle', fields: ['Left', 'Right'] },
+  SIMDTernary: { cls: 'SIMDTernary', fields: ['A', 'B', 'C'] },
+  SIMDShift: { cls: 'SIMDShift', fields: ['Vec', 'Shift'] },
+  SIMDLoad: { cls: 'SIMDLoad', fields: ['Ptr'] },
+  SIMDLoadStoreLane: { cls: 'SIMDLoadStoreLane', fields: ['Ptr', 'Vec'] },
+  MemoryInit: { cls: 'MemoryInit', fields: ['Dest', 'Offset', 'Size'] },
+  DataDrop: { cls: 'DataDrop' },
+  MemoryCopy: { cls: 'MemoryCopy', fields: ['Dest', 'Source', 'Size'] },
+  MemoryFill: { cls: 'MemoryFill', fields: ['Dest', 'Value', 'Size'] },
+  RefNull: { cls: 'RefNull' },
+  RefIsNull: { cls: 'RefIsNull', fields: ['Value'] },
+  RefFunc: { cls: 'RefFunc' },
+  RefEq: { cls: 'RefEq', fields: ['Left', 'Right'] },
+  RefAs: { cls: 'RefAs', fields: ['Value'] },
+  TableGet: { cls: 'TableGet', fields: ['Index'] },
+  TableSet: { cls: 'TableSet', fields: ['Index', 'Value'] },
+  TableSize: { cls: 'TableSize' },
+  TableGrow: { cls: 'TableGrow', fields: ['Value', 'Delta'] },
+  Try: { cls: 'Try', fields: ['Body'], list: 'CatchBody' },
+  Throw: { cls: 'Throw', list: 'Operand' },
+  Rethrow: { cls: 'Rethrow' },
+  TupleMake: { cls: 'TupleMake', list: 'Operand' },
+  TupleExtract: { cls: 'TupleExtract', fields: ['Tuple'] },
+  Pop: { cls: 'Pop' },
+};
+
+type Accessors = Record<string, (e: Expr, ...a: unknown[]) => unknown>;
+let byId: Map<number, { name: string; kind: Kind; api: Accessors }> | undefined;
+function kinds(): Map<number, { name: string; kind: Kind; api: Accessors }> {
+  if (byId) return byId;
+  byId = new Map();
+  const b = binaryen as unknown as Record<string, unknown>;
+  for (const [name, kind] of Object.entries(KINDS)) {
+    const id = b[`${name}Id`];
+    if (typeof id === 'number') byId.set(id, { name, kind, api: (b[kind.cls] ?? {}) as Accessors });
+  }
+  return byId;
+}
+
+/** `offset=N` of a wait/notify: binaryen.js exposes no getter for it, but prints it. */
+function memargOffset(e: Expr): number {
+  const first = binaryen.emitText(e).split('\n', 1)[0]!;
+  const m = /offset=(\d+)/.exec(first);
+  return m ? Number(m[1]) : 0;
+}
+
+interface Ctx {
+  m: BModule;
+  fn: binaryen.FunctionRef;
+  waits: number;
+  notifies: number;
+  loops: number;
+}
+
+/** binaryen's C API can add a local to an existing function; the JS wrapper does not expose it. */
+const addVar = (binaryen as unknown as { _BinaryenFunctionAddVar: (fn: binaryen.FunctionRef, type: number) => number })._BinaryenFunctionAddVar;
+
+function newLocal(ctx: Ctx, type: number): number {
+  return addVar(ctx.fn, type);
+}
+
+function rewriteWait(ctx: Ctx, e: Expr): Expr {
+  const { m } = ctx;
+  const info = binaryen.getExpressionInfo(e) as binaryen.AtomicWaitInfo;
+  const is64 = info.expectedType === binaryen.i64;
+  const offset = memargOffset(e);
+  const p = newLocal(ctx, binaryen.i32);
+  const x = newLocal(ctx, is64 ? binaryen.i64 : binaryen.i32);
+  const t = newLocal(ctx, binaryen.i64);
+  ctx.waits++;
+  const check = is64
+    ? m.i64.atomic.load(offset, m.local.get(p, binaryen.i32))
+    : m.i32.atomic.load(offset, m.local.get(p, binaryen.i32));
+  return m.block(
+    null,
+    [
+      m.local.set(p, info.ptr),
+      m.local.set(x, info.expected),
+      m.local.set(t, info.timeout),
+      m.drop(check),
+      m.call(
+        is64 ? 'trapcheck_wait64' : 'trapcheck_wait32',
+        [m.i32.add(m.local.get(p, binaryen.i32), m.i32.const(offset)), m.local.get(x, is64 ? binaryen.i64 : binaryen.i32), m.local.get(t, binaryen.i64)],
+        binaryen.i32,
+      ),
+    ],
+    binaryen.i32,
+  );
+}
+
+function rewriteNotify(ctx: Ctx, e: Expr): Expr {
+  const { m } = ctx;
+  const info = binaryen.getExpressionInfo(e) as binaryen.AtomicNotifyInfo;
+  const offset = memargOffset(e);
+  const p = newLocal(ctx, binaryen.i32);
+  const n = newLocal(ctx, binaryen.i32);
+  ctx.notifies++;
+  return m.block(
+    null,
+    [
+      m.local.set(p, info.ptr),
+      m.local.set(n, info.notifyCount),
+      m.drop(m.i32.atomic.load(offset, m.local.get(p, binaryen.i32))),
+      m.call('trapcheck_notify', [m.i32.add(m.local.get(p, binaryen.i32), m.i32.const(offset)), m.local.get(n, binaryen.i32)], binaryen.i32),
+    ],
+    binaryen.i32,
+  );
+}
+
+/** Walks `e`, rewriting children in place; returns the expression that replaces `e` (or `e`). */
+function visit(ctx: Ctx, e: Expr): Expr {
+  if (!e) return e;
+  const id = binaryen.getExpressionId(e);
+  const k = kinds().get(id);
+  if (!k) throw new InstrumentError(`threads instrumentation: unsupported expression kind (binaryen id ${id})`);
+  const { kind, api } = k;
+  for (const f of kind.fields ?? []) {
+    const child = api[`get${f}`]!(e) as Expr;
+    if (!child) continue;
+    const next = visit(ctx, child);
+    if (next !== child) api[`set${f}`]!(e, next);
+  }
+  if (kind.list) {
+    const n = api[`getNum${kind.list === 'Child' ? 'Children' : kind.list === 'CatchBody' ? 'CatchBodies' : 'Operands'}`]!(e) as number;
+    for (let i = 0; i < n; i++) {
+      const child = api[`get${kind.list}At`]!(e, i) as Expr;
+      const next = visit(ctx, child);
+      if (next !== child) api[`set${kind.list}At`]!(e, i, next);
+    }
+  }
+  if (k.name === 'AtomicWait') return rewriteWait(ctx, e);
+  if (k.name === 'AtomicNotify') return rewriteNotify(ctx, e);
+  if (k.name === 'Loop') {
+    ctx.loops++;
+    const body = api['getBody']!(e) as Expr;
+    api['setBody']!(e, ctx.m.block(null, [ctx.m.call('trapcheck_poll', [], binaryen.none), body], binaryen.getExpressionType(body)));
+  }
+  return e;
+}
+
+/**
+ * Rewrites a wasi-threads module (see the file comment). Pure: same bytes in, same bytes out.
+ * Throws InstrumentError for a module it cannot read or an expression kind it does not know.
+ */
+export function instrumentThreads(bytes: Uint8Array): ThreadsInstrumentation {
+  let m: BModule;
+  try {
+    m = binaryen.readBinary(bytes);
+  } catch (e) {
+    throw new InstrumentError(`threads instrumentation: binaryen cannot read the module (${String(e)})`);
+  }
+  const opt = binaryen.getOptimizeLevel();
+  const shrink = binaryen.getShrinkLevel();
+  try {
+    m.setFeatures(FEATURES);
+    let memory: MemoryImport | undefined;
+    if (m.hasMemory()) {
+      const mi = m.getMemoryInfo() as { module: string; base: string; initial: number; max?: number; shared: boolean };
+      if (mi.module) memory = { module: mi.module, base: mi.base, initial: mi.initial, maximum: mi.max, shared: mi.shared };
+    }
+    m.addFunctionImport('trapcheck_wait32', HOOK_MODULE, 'wait32', binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i64]), binaryen.i32);
+    m.addFunctionImport('trapcheck_wait64', HOOK_MODULE, 'wait64', binaryen.createType([binaryen.i32, binaryen.i64, binaryen.i64]), binaryen.i32);
+    m.addFunctionImport('trapcheck_notify', HOOK_MODULE, 'notify', binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32);
+    m.addFunctionImport('trapcheck_poll', HOOK_MODULE, 'poll', binaryen.none, binaryen.none);
+    const total = { waits: 0, notifies: 0, loops: 0 };
+    const n = m.getNumFunctions();
+    for (let i = 0; i < n; i++) {
+      const fn = m.getFunctionByIndex(i);
+      const info = binaryen.getFunctionInfo(fn);
+      if (info.module || !info.body) continue; // imports
+      const ctx: Ctx = { m, fn, waits: 0, notifies: 0, loops: 0 };
+      const body = visit(ctx, info.body);
+      if (body !== info.body) (binaryen as unknown as { Function: { setBody(f: binaryen.FunctionRef, b: Expr): void } }).Function.setBody(fn, body);
+      total.waits += ctx.waits;
+      total.notifies += ctx.notifies;
+      total.loops += ctx.loops;
+    }
+    if (!m.validate()) throw new InstrumentError('threads instrumentation: the rewritten module does not validate');
+    binaryen.setOptimizeLevel(0);
+    binaryen.setShrinkLevel(0);
+    const out = m.emitBinary();
+    return { bytes: out, memory, ...total };
+  } finally {
+    binaryen.setOptimizeLevel(opt);
+    binaryen.setShrinkLevel(shrink);
+    m.dispose();
+  }
+}
