@@ -11,6 +11,7 @@ import { coreTraps } from './core-traps.ts';
 import { controls } from './controls.ts';
 import { wasiExit } from './wasi-exit.ts';
 import { threadPanic } from './thread-panic.ts';
+import { isolation } from './isolation.ts';
 
 export type { Family, Origin } from './family.ts';
 
@@ -20,6 +21,7 @@ export const FAMILIES: Record<string, Family<any>> = {
   [controls.name]: controls,
   [wasiExit.name]: wasiExit,
   [threadPanic.name]: threadPanic,
+  [isolation.name]: isolation,
 };
 
 export { FAMILY_NAMES } from './names.ts';

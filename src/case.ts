@@ -34,8 +34,44 @@ export interface MemoryRegion {
   hex: string;
 }
 
+/**
+ * A message left in a Lunatic process's mailbox (src/runtime/process/): a `LinkDied` signal turned
+ * into a message (`receive` returns 1; `tag` is the i64 tag of the dead peer's link entry, "0" for
+ * none), a `ProcessDied` from a monitor (`pid`), or data (`tag`).
+ */
+export interface MailboxMessage {
+  kind: 'link-died' | 'process-died' | 'data';
+  tag?: string;
+  pid?: number;
+}
+
+/** How a Lunatic process ended (`alive`: still blocked when every process was dead or blocked). */
+export const PROCESS_CAUSES = ['return', 'exit', 'trap', 'out-of-fuel', 'killed', 'link-died', 'host-error'] as const;
+export type ProcessCause = (typeof PROCESS_CAUSES)[number];
+
+/**
+ * The expected end state of one process of a `lunatic` case (pid: 1 is the root, spawned
+ * processes count up in spawn order). Every field present is checked; the list in
+ * `Expectation.processes` is exhaustive: a process the host has and the list lacks is a failure.
+ */
+export interface ProcessExpectation {
+  pid: number;
+  state?: 'alive' | 'dead';
+  /** Lunatic's DeathReason: `normal` (returned, proc_exit(0)) or `failure` (everything else). */
+  reason?: 'normal' | 'failure';
+  cause?: ProcessCause;
+  trap?: TrapKind;
+  code?: number;
+  /** Messages still in the mailbox at the end, compared as a multiset (arrival order is not part of Lunatic's contract). */
+  mailbox?: MailboxMessage[];
+  /** The process's own linear memory at the end. */
+  memory?: MemoryRegion[];
+}
+
 export interface Expectation {
   outcome?: ExpectedOutcome;
+  /** Lunatic cases: the end state of every process after the step (see ProcessExpectation). */
+  processes?: ProcessExpectation[];
   /** Exact bytes (UTF-8) written to fd 1 by the whole case up to the end of this step. */
   stdout?: string;
   stderr?: string;
@@ -211,7 +247,38 @@ function checkExpectation(v: Json, source: string, path: string): Expectation {
     if (!isObject(v['globals'])) fail(source, `${path}.globals`, 'must be an object of name → value');
     for (const [name, g] of Object.entries(v['globals'])) checkValue(g, source, `${path}.globals.${name}`);
   }
+  if (v['processes'] !== undefined) {
+    if (!Array.isArray(v['processes'])) fail(source, `${path}.processes`, 'must be an array of process expectations');
+    v['processes'].forEach((p, i) => checkProcess(p, source, `${path}.processes[${i}]`));
+  }
   return v as unknown as Expectation;
+}
+
+function checkProcess(p: Json, source: string, path: string): void {
+  if (!isObject(p)) fail(source, path, 'must be an object with a `pid`');
+  if (!Number.isInteger(p['pid']) || (p['pid'] as number) < 1) fail(source, `${path}.pid`, 'must be a positive integer');
+  if (p['state'] !== undefined && p['state'] !== 'alive' && p['state'] !== 'dead') fail(source, `${path}.state`, 'must be alive or dead');
+  if (p['reason'] !== undefined && p['reason'] !== 'normal' && p['reason'] !== 'failure') fail(source, `${path}.reason`, 'must be normal or failure');
+  if (p['cause'] !== undefined && !(PROCESS_CAUSES as readonly unknown[]).includes(p['cause']))
+    fail(source, `${path}.cause`, `must be one of ${PROCESS_CAUSES.join(', ')}`);
+  if (p['trap'] !== undefined && (typeof p['trap'] !== 'string' || !isTrapKind(p['trap']))) fail(source, `${path}.trap`, 'must be a trap kind');
+  if (p['code'] !== undefined && !Number.isInteger(p['code'])) fail(source, `${path}.code`, 'must be an integer');
+  if (p['mailbox'] !== undefined) {
+    if (!Array.isArray(p['mailbox'])) fail(source, `${path}.mailbox`, 'must be an array of messages');
+    p['mailbox'].forEach((m, i) => {
+      if (!isObject(m) || !['link-died', 'process-died', 'data'].includes(String(m['kind'])))
+        fail(source, `${path}.mailbox[${i}].kind`, 'must be link-died, process-died or data');
+      if (m['tag'] !== undefined && (typeof m['tag'] !== 'string' || !/^-?\d+$/.test(m['tag']))) fail(source, `${path}.mailbox[${i}].tag`, 'must be an i64 in decimal text');
+      if (m['pid'] !== undefined && !Number.isInteger(m['pid'])) fail(source, `${path}.mailbox[${i}].pid`, 'must be an integer');
+    });
+  }
+  if (p['memory'] !== undefined) {
+    if (!Array.isArray(p['memory'])) fail(source, `${path}.memory`, 'must be an array of {offset, hex}');
+    p['memory'].forEach((r, i) => {
+      if (!isObject(r) || !Number.isInteger(r['offset']) || typeof r['hex'] !== 'string' || !/^([0-9a-f]{2})*$/.test(r['hex']))
+        fail(source, `${path}.memory[${i}]`, 'must be {offset: integer, hex: lowercase hex bytes}');
+    });
+  }
 }
 
 const STEP_OPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile'];

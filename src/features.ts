@@ -26,6 +26,8 @@ export const FEATURES = [
   /** Host facilities, not wasm proposals. */
   'wasi',
   'wasi-threads',
+  /** Preopened host directories (a WASI file system); the reference runtime has none. */
+  'wasi-preopens',
   'fuel',
   'asyncify',
   'component',

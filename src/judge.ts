@@ -2,8 +2,8 @@
  * judge(): the one place that decides (DESIGN §2 "Verdict"). Pure: no state, no I/O, no clock.
  * Messages always read "expected X, observed Y".
  */
-import type { Case, ExpectedOutcome, Expectation, Step } from './case.ts';
-import type { Observation, StepObservation } from './observation.ts';
+import type { Case, ExpectedOutcome, Expectation, MailboxMessage, ProcessExpectation, Step } from './case.ts';
+import type { Observation, ProcessObservation, StepObservation } from './observation.ts';
 import type { Outcome, WasmValue } from './outcome.ts';
 import { formatOutcome, formatValue } from './outcome.ts';
 import type { KnownDivergence, Profile } from './runtimes/profile.ts';
@@ -118,7 +118,37 @@ function hexDiff(expected: string, observed: string | undefined): string {
   return observed === expected ? 'same' : observed;
 }
 
+const msgKey = (m: MailboxMessage): string => `${m.kind}${m.tag !== undefined ? `:${m.tag}` : ''}${m.pid !== undefined ? `@${m.pid}` : ''}`;
+const mailboxText = (ms: readonly MailboxMessage[]): string => `[${ms.map(msgKey).sort().join(', ')}]`;
+
+/** Lunatic processes: the exhaustive list, each process's end, mailbox (as a multiset) and memory. */
+export function processesVerdict(expected: readonly ProcessExpectation[], observed: readonly ProcessObservation[] | undefined): StepJudgement | undefined {
+  const seen = observed ?? [];
+  const bad = (what: string, want: string, got: string): StepJudgement => ({ verdict: 'fail', expected: `${what} ${want}`, observed: `${what} ${got}`, reason: `${what}: expected ${want}, observed ${got}` });
+  if (seen.length !== expected.length) return bad('processes', String(expected.length), `${seen.length} (pids ${seen.map((p) => p.pid).join(', ')})`);
+  for (const e of expected) {
+    const o = seen.find((p) => p.pid === e.pid);
+    const who = `process ${e.pid}`;
+    if (!o) return bad(who, 'to exist', 'missing');
+    const end = (p: { state?: string; reason?: string | undefined; cause?: string | undefined }): string => [p.state, p.reason, p.cause].filter(Boolean).join(' ');
+    if ((e.state !== undefined && e.state !== o.state) || (e.reason !== undefined && e.reason !== o.reason) || (e.cause !== undefined && e.cause !== o.cause))
+      return bad(who, end(e), `${end(o)}${o.detail ? ` (${o.detail})` : ''}`);
+    if (e.trap !== undefined && !(o.trap ?? []).includes(e.trap)) return bad(`${who} trap`, `"${e.trap}"`, o.trap ? o.trap.map((t) => `"${t}"`).join(' | ') : 'none');
+    if (e.code !== undefined && e.code !== o.code) return bad(`${who} exit code`, String(e.code), String(o.code ?? 'none'));
+    if (e.mailbox !== undefined && mailboxText(e.mailbox) !== mailboxText(o.mailbox)) return bad(`${who} mailbox`, mailboxText(e.mailbox), mailboxText(o.mailbox));
+    for (const region of e.memory ?? []) {
+      const got = o.memory?.find((r) => r.offset === region.offset)?.hex;
+      if (got !== region.hex) return bad(`${who} memory[${region.offset}]`, region.hex, hexDiff(region.hex, got));
+    }
+  }
+  return undefined;
+}
+
 export function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgement | undefined {
+  if (exp.processes !== undefined) {
+    const v = processesVerdict(exp.processes, obs.processes);
+    if (v) return v;
+  }
   for (const region of exp.memory ?? []) {
     const seen = obs.memory?.find((r) => r.offset === region.offset)?.hex;
     if (seen !== region.hex)

@@ -3,14 +3,30 @@
  * plus the state and output the expectations ask about. Adapters build these; only the judge
  * reads them.
  */
-import type { MemoryRegion } from './case.ts';
-import type { Outcome, WasmValue } from './outcome.ts';
+import type { MailboxMessage, MemoryRegion, ProcessCause } from './case.ts';
+import type { Outcome, TrapKind, WasmValue } from './outcome.ts';
+
+/** One Lunatic process at the end of a step (src/runtime/process/). */
+export interface ProcessObservation {
+  pid: number;
+  state: 'alive' | 'dead';
+  reason?: 'normal' | 'failure';
+  cause?: ProcessCause;
+  trap?: TrapKind[];
+  code?: number;
+  mailbox: MailboxMessage[];
+  memory?: MemoryRegion[];
+  /** Host detail (trap message, host error), never judged. */
+  detail?: string;
+}
 
 export interface StepObservation {
   outcome: Outcome;
   /** The regions the step's expectation names, read after the step. */
   memory?: MemoryRegion[];
   globals?: Record<string, WasmValue>;
+  /** Lunatic cases: every process, when the expectation names `processes`. */
+  processes?: ProcessObservation[];
   /** Captured output of the whole case up to the end of this step (UTF-8). */
   stdout?: string;
   stderr?: string;

@@ -1,5 +1,5 @@
 /** Markdown summary of a report: totals, family × runtime table, coverage, and every failure with its replay command. */
-import type { Report, Tally } from './report.ts';
+import type { Matrix, Report, Tally } from './report.ts';
 
 function row(cells: Array<string | number>): string {
   return `| ${cells.join(' | ')} |`;
@@ -14,6 +14,30 @@ const MAX_LISTED = 200;
 
 const TALLY_HEAD = ['total', 'pass', 'fail', 'imprecise', 'known divergence', 'skip'];
 
+/**
+ * The family × runtime matrix: one cell per pair, `pass / fail / imprecise / known divergence /
+ * skip`, with timeouts (verdicts that may change between identical runs) marked ⏱.
+ */
+export function renderMatrix(m: Matrix): string[] {
+  const out = ['## Matrix (pass / fail / imprecise / known divergence / skip)', ''];
+  out.push(row(['family', ...m.runtimes]), row(['---', ...m.runtimes.map(() => '---')]));
+  for (const f of m.families) {
+    out.push(
+      row([
+        f,
+        ...m.runtimes.map((rt) => {
+          const c = m.cells[f]![rt]!;
+          if (c.total === 0) return '—';
+          const cell = `${c.passed} / ${c.failed ? `**${c.failed}**` : 0} / ${c.imprecise} / ${c.knownDivergences} / ${c.skipped}`;
+          return c.timeouts ? `${cell} ⏱${c.timeouts}` : cell;
+        }),
+      ]),
+    );
+  }
+  out.push('', '⏱N: N results ended by the watchdog (timeout); only these may differ between two identical runs.');
+  return out;
+}
+
 export function renderMarkdown(report: Report): string {
   const s = report.summary;
   const out: string[] = [];
@@ -24,6 +48,7 @@ export function renderMarkdown(report: Report): string {
   for (const [family, t] of Object.entries(report.families).sort()) out.push(row([family, ...tallyCells(t)]));
   out.push('', '## Runtimes', '', row(['runtime', ...TALLY_HEAD]), row(['---', ...TALLY_HEAD.map(() => '---:')]));
   for (const [rt, t] of Object.entries(report.perRuntime).sort()) out.push(row([rt, ...tallyCells(t)]));
+  if (report.matrix && report.matrix.runtimes.length > 0) out.push('', ...renderMatrix(report.matrix));
   const cov = Object.entries(report.coverage).sort();
   if (cov.length) {
     out.push('', '## Coverage (cases per tag value)', '');
@@ -59,7 +84,7 @@ export function renderMarkdown(report: Report): string {
   if (failures.length) {
     out.push('## Failures', '');
     for (const r of failures.slice(0, MAX_LISTED)) {
-      out.push(`- \`${r.id}\` on ${r.runtime}${r.step !== undefined ? ` (step ${r.step})` : ''}: ${r.reason ?? ''}`);
+      out.push(`- \`${r.id}\` on ${r.runtime}${r.step !== undefined ? ` (step ${r.step})` : ''}${r.timedOut ? ' [timeout: killed by the watchdog; may differ between runs]' : ''}: ${r.reason ?? ''}`);
       out.push(`  - replay: \`${r.repro}\``);
     }
     if (failures.length > MAX_LISTED) out.push(`- … and ${failures.length - MAX_LISTED} more in report.json`);

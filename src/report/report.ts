@@ -32,6 +32,21 @@ export interface ResultRow {
   divergence?: string;
   repro: string;
   tags?: Record<string, string>;
+  /** The case ended by the watchdog (a hang): the one verdict that may differ between identical runs. */
+  timedOut?: true;
+}
+
+/** One cell of the family × runtime matrix. */
+export interface MatrixCell extends Tally {
+  /** Results whose case was ended by a watchdog (counted in their verdict too). */
+  timeouts: number;
+}
+
+/** The conformance matrix: every family × every runtime of the run, in first-seen order. */
+export interface Matrix {
+  families: string[];
+  runtimes: string[];
+  cells: Record<string, Record<string, MatrixCell>>;
 }
 
 export interface RuntimeEntry {
@@ -54,6 +69,8 @@ export interface Report {
   coverage: Record<string, Record<string, Record<string, number>>>;
   knownDivergencesByReason: Record<string, number>;
   skippedByReason: Record<string, number>;
+  /** Family × runtime tallies (pass / fail / imprecise / known-divergence / skip, timeouts marked). */
+  matrix?: Matrix;
   /** `trapcheck spec` only: per-file tallies, the clean-file figures and the engine's features. */
   spec?: SpecSection;
   results: ResultRow[];
@@ -112,7 +129,26 @@ export function toResultRow(r: CaseResult): ResultRow {
   if (v.step !== undefined) row.step = v.step;
   if (v.divergence !== undefined) row.divergence = v.divergence;
   if (r.case.tags) row.tags = r.case.tags;
+  if (r.observation?.steps.some((s) => s.outcome.kind === 'timeout')) row.timedOut = true;
   return row;
+}
+
+export function buildMatrix(rows: readonly ResultRow[]): Matrix {
+  const families: string[] = [];
+  const runtimes: string[] = [];
+  const cells: Matrix['cells'] = {};
+  for (const r of rows) {
+    if (!cells[r.family]) {
+      families.push(r.family);
+      cells[r.family] = {};
+    }
+    if (!runtimes.includes(r.runtime)) runtimes.push(r.runtime);
+    const cell = (cells[r.family]![r.runtime] ??= { ...emptyTally(), timeouts: 0 });
+    addToTally(cell, r.verdict);
+    if (r.timedOut) cell.timeouts++;
+  }
+  for (const f of families) for (const rt of runtimes) cells[f]![rt] ??= { ...emptyTally(), timeouts: 0 };
+  return { families, runtimes, cells };
 }
 
 export interface ReportInput {
@@ -148,6 +184,7 @@ export function buildReport(input: ReportInput): Report {
     }
   }
   const seconds = input.durationMs / 1000;
+  const results = input.results.map(toResultRow);
   return {
     schema: REPORT_SCHEMA,
     tool: { name: 'trapcheck', version: input.version },
@@ -161,7 +198,8 @@ export function buildReport(input: ReportInput): Report {
     coverage,
     knownDivergencesByReason,
     skippedByReason,
-    results: input.results.map(toResultRow),
+    matrix: buildMatrix(results),
+    results,
   };
 }
 

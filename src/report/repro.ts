@@ -13,6 +13,8 @@ export function replayCommand(c: Case, runtime: string): string {
   const p = c.provenance;
   if (p.kind === 'generator') return `npx trapcheck replay --family ${shellQuote(p.generator)} --seed ${p.seed} --path ${shellQuote(p.path)}${rt}`;
   if (p.kind === 'spec') return `npx trapcheck spec ${shellQuote(p.file)} --line ${p.line}${rt}`;
+  // imported suites (wasi-testsuite folders): re-run the suite on that runtime
+  if (p.kind === 'hand-written' && p.note.startsWith('wasi-testsuite:')) return `npx trapcheck run --suite ${shellQuote(p.note)} --runtime ${shellQuote(runtime)}`;
   const file = c.modules[0]?.file;
   const json = file ? file.replace(/\.(wat|wasm)$/, '.json') : `${c.id}.json`;
   return `npx trapcheck replay ${shellQuote(json)}${rt}`;

@@ -7,18 +7,20 @@ import { join } from 'node:path';
 import { toCaseFile } from '../case.ts';
 import type { CaseResult } from '../conformance/suite.ts';
 import { renderJunit } from './junit.ts';
+import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Report } from './report.ts';
 import { bundleName } from './repro.ts';
 import { writeFileAtomic } from './write-file.ts';
 
-export const REPORTERS = ['json', 'junit', 'md'] as const;
+export const REPORTERS = ['json', 'junit', 'md', 'html'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 const FILES: Record<ReporterName, [string, (r: Report) => string]> = {
   json: ['report.json', (r) => `${JSON.stringify(r, null, 1)}\n`],
   junit: ['junit.xml', renderJunit],
   md: ['summary.md', renderMarkdown],
+  html: ['index.html', renderHtml],
 };
 
 export function writeReports(report: Report, outDir: string, reporters: readonly ReporterName[]): string[] {

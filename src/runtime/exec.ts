@@ -5,7 +5,7 @@
  * traps, exits, link and compile failures all become outcomes; a harness bug becomes `crash`.
  */
 import type { Case, CaseModule, MemoryRegion, Step } from '../case.ts';
-import type { Observation, StepObservation } from '../observation.ts';
+import type { Observation, ProcessObservation, StepObservation } from '../observation.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
 import { fromJs, toJs } from '../values.ts';
 import type { ExportSig, ModuleSignatures, SigType } from '../wasm/signatures.ts';
@@ -27,6 +27,8 @@ export interface RunnableCase {
   wasi?: Case['wasi'];
   /** The case declares `wasi-threads`: main runs as thread 0 of a threaded process (src/runtime/threads/). */
   threads?: boolean;
+  /** The case declares `lunatic`: the module is the root of a Lunatic-style process system (src/runtime/process/). */
+  lunatic?: boolean;
 }
 
 export interface ExecOptions {
@@ -40,6 +42,20 @@ export interface ExecOptions {
    * single-threaded path never loads binaryen). Absent: threads cases are `unsupported`.
    */
   threads?: ThreadRuntime;
+  /** Lunatic-style processes (loaded by the pool worker only for `lunatic` cases; binaryen). Absent: such cases are `unsupported`. */
+  processes?: ProcessRuntime;
+}
+
+/** What exec needs from src/runtime/process/ (kept as a type: loaded lazily). */
+export interface ProcessRuntime {
+  create(c: RunnableCase): ProcessSystemLike;
+}
+export interface ProcessSystemLike {
+  instantiateRoot(index: number): Outcome;
+  start(): Outcome;
+  observe(regions: ReadonlyMap<number, readonly MemoryRegion[]>): ProcessObservation[];
+  readonly stdout: { text(): string };
+  readonly stderr: { text(): string };
 }
 
 /** What exec needs from src/runtime/threads/process.ts (kept as a type: loaded lazily). */
@@ -97,11 +113,14 @@ export class CaseRun {
   private refIds: Map<unknown, number> | undefined;
   /** The wasi-threads process of a `threads` case (created at its first instantiate). */
   private proc: ThreadedProcessLike | undefined;
+  /** The process system of a `lunatic` case (created at its first instantiate). */
+  private lunaticSystem: ProcessSystemLike | undefined;
 
   constructor(
     readonly c: RunnableCase,
     engine: Engine = ENGINE,
     private readonly threads?: ThreadRuntime,
+    private readonly processes?: ProcessRuntime,
   ) {
     this.engine = engine;
   }
@@ -112,9 +131,11 @@ export class CaseRun {
   }
 
   get stdout(): string {
+    if (this.lunaticSystem) return this.lunaticSystem.stdout.text();
     return this.wasi ? this.wasi.stdout.text() : '';
   }
   get stderr(): string {
+    if (this.lunaticSystem) return this.lunaticSystem.stderr.text();
     return this.wasi ? this.wasi.stderr.text() : '';
   }
   /** Output bytes past the capture limit (0 normally). */
@@ -135,8 +156,13 @@ export class CaseRun {
     if (this.proc !== undefined && this.exitOutcome === undefined) this.exitOutcome = this.proc.ended();
     const outcome = this.exitOutcome ?? this.outcomeOf(step);
     const exp = step.expect;
-    if (exp.memory === undefined && exp.globals === undefined && exp.stdout === undefined && exp.stderr === undefined) return { outcome };
+    if (exp.memory === undefined && exp.globals === undefined && exp.stdout === undefined && exp.stderr === undefined && exp.processes === undefined) return { outcome };
     const obs: StepObservation = { outcome };
+    if (exp.processes !== undefined) {
+      const regions = new Map<number, readonly MemoryRegion[]>();
+      for (const p of exp.processes) if (p.memory) regions.set(p.pid, p.memory);
+      obs.processes = this.lunaticSystem ? this.lunaticSystem.observe(regions) : [];
+    }
     const target = exp.memory !== undefined || exp.globals !== undefined ? this.lookup(step.instance) : undefined;
     const inst = target && 'exports' in target ? target : undefined;
     if (exp.memory !== undefined) obs.memory = inst ? readRegions(inst, exp.memory) : [];
@@ -302,6 +328,11 @@ export class CaseRun {
 
   private instantiateInner(index: number, as: string | undefined): Outcome {
     if (this.c.threads) return this.instantiateThreaded(index, as);
+    if (this.c.lunatic) {
+      if (!this.processes) return { kind: 'unsupported', feature: 'lunatic processes (run only in the reference runtime\'s worker pool)' };
+      this.lunaticSystem ??= this.processes.create(this.c);
+      return this.lunaticSystem.instantiateRoot(index);
+    }
     const original = this.module(index);
     if ('kind' in original) return original as Outcome;
     const rewrite = this.startRewrite(index);
@@ -361,6 +392,7 @@ export class CaseRun {
   }
 
   invoke(instance: string | undefined, name: string, args: readonly WasmValue[]): Outcome {
+    if (this.c.lunatic) return { kind: 'unsupported', feature: 'invoke in a lunatic case (processes run from start)' };
     const inst = this.target(instance, 'invoke');
     if (!('exports' in inst)) return inst;
     const fn = inst.exports[name];
@@ -419,6 +451,11 @@ export class CaseRun {
 
   /** `_start` of a WASI command: returning normally is `exit 0`. */
   start(instance: string | undefined): Outcome {
+    if (this.lunaticSystem) {
+      const end = this.lunaticSystem.start();
+      if (end.kind === 'exit') this.exitOutcome = end;
+      return end;
+    }
     const inst = this.target(instance, 'start');
     if (!('exports' in inst)) return inst;
     const fn = inst.exports['_start'];
@@ -558,7 +595,7 @@ function readRegions(inst: Inst, regions: readonly MemoryRegion[]): MemoryRegion
  * spec script costs one assertion, not the rest of the file.
  */
 export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observation {
-  const run = new CaseRun(c, options.engine, options.threads);
+  const run = new CaseRun(c, options.engine, options.threads, options.processes);
   const steps: StepObservation[] = [];
   const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
   const onStep = options.onStep;

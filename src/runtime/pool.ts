@@ -108,6 +108,7 @@ function toPoolCase(c: Case | PoolCase): PoolCase {
   if (c.wasi) out.wasi = c.wasi;
   if (c.timeoutMs !== undefined) out.timeoutMs = c.timeoutMs;
   if ('features' in c ? c.features.includes('wasi-threads') : c.threads) out.threads = true;
+  if ('features' in c ? c.features.includes('lunatic') : c.lunatic) out.lunatic = true;
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Observation } from '../observation.ts';
-import type { ExecOptions, RunnableCase, ThreadRuntime } from './exec.ts';
+import type { ExecOptions, ProcessRuntime, RunnableCase, ThreadRuntime } from './exec.ts';
 import { executeCase } from './exec.ts';
 import type { SpawnRequest } from './threads/imports.ts';
 import { P_CASE, P_JOB, P_STEP, progressView, wallMs } from './progress.ts';
@@ -41,6 +41,7 @@ const onStep = (i: number): void => {
 // wasi-threads support is loaded on first need: it pulls in binaryen (instrumentation), which the
 // single-threaded path never pays for.
 let threads: ThreadRuntime | undefined;
+let processes: ProcessRuntime | undefined;
 let runThread: ((req: Omit<SpawnRequest, 'type'>, post: (r: SpawnRequest) => void) => void) | undefined;
 const post = (r: SpawnRequest): void => port.postMessage(r);
 async function loadThreads(): Promise<ThreadRuntime> {
@@ -48,7 +49,8 @@ async function loadThreads(): Promise<ThreadRuntime> {
   return { create: (c) => new ThreadedProcess(c, { post }) };
 }
 
-port.on('message', (m: RunMessage | ThreadMessage) => {
+port.on('message', onMessage);
+function onMessage(m: RunMessage | ThreadMessage): void {
   if (m.type === 'thread') {
     if (runThread) {
       runThread(m, post);
@@ -62,6 +64,14 @@ port.on('message', (m: RunMessage | ThreadMessage) => {
     return;
   }
   if (m.type !== 'run') return;
+  if (!processes && m.cases.some((c) => c.lunatic)) {
+    // Lunatic processes: loaded on first need (binaryen: fuel + asyncify instrumentation)
+    void import('./process/runtime.ts').then((p) => {
+      processes = p.processRuntime;
+      onMessage(m);
+    });
+    return;
+  }
   if (!threads && m.cases.some((c) => c.threads)) {
     void loadThreads().then((t) => {
       threads = t;
@@ -70,13 +80,14 @@ port.on('message', (m: RunMessage | ThreadMessage) => {
     return;
   }
   runJob(m);
-});
+}
 
 function runJob(m: RunMessage): void {
   const observations: Observation[] = new Array(m.cases.length);
   Atomics.store(words, P_JOB, m.id);
   const options: ExecOptions = m.maxSteps === undefined ? { onStep } : { onStep, maxSteps: m.maxSteps };
   if (threads) options.threads = threads;
+  if (processes) options.processes = processes;
   for (let i = 0; i < m.cases.length; i++) {
     times[0] = wallMs();
     Atomics.store(words, P_STEP, 0);

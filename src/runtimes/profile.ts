@@ -14,6 +14,24 @@ export interface ExitCodeRules {
    * `wasmtime` (N < 126 passes, otherwise an error exit 1).
    */
   exit: 'raw' | 'posix' | 'wasmtime';
+  /**
+   * Exit code of the process when a trap happens in a spawned (wasi-threads) thread, when it
+   * differs from `trap` (wasmer: 129). Adapters use it to read a process status back as `trap`.
+   */
+  threadTrap?: number;
+  /**
+   * Exit code of the process when an export it was asked to invoke traps, when it differs from
+   * `trap` (wabt's wasm-interp prints the trap and exits 0). Absent: same as `trap`.
+   */
+  trappedExport?: number;
+}
+
+/** One documented rule of a profile and where it comes from (a link or a measured fact). */
+export interface ProfileRule {
+  /** Which part of the profile it backs: `exitCodes.trap`, `exitCodes.exit`, `threadTrap`, `instanceAfterTrap`, `messages` … */
+  rule: string;
+  says: string;
+  source: string;
 }
 
 export interface KnownDivergence {
@@ -41,6 +59,8 @@ export interface Profile {
   knownDivergences: KnownDivergence[];
   /** Where each rule comes from. */
   sources: string[];
+  /** The rules one by one with their sources (the HTML report shows them per runtime). */
+  rules?: ProfileRule[];
 }
 
 /** The exit code a runtime under `profile` must report for a guest `proc_exit(code)`. */

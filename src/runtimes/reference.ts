@@ -41,7 +41,7 @@ const PROBES: ReadonlyArray<[Feature, string]> = [
 ];
 
 /** Host facilities the reference runtime implements itself (more arrive with threads/, component/ …). */
-const HOST_FEATURES: readonly Feature[] = ['wasi', 'wasi-threads'];
+const HOST_FEATURES: readonly Feature[] = ['wasi', 'wasi-threads', 'lunatic', 'fuel'];
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!, (b) => parseInt(b, 16));

@@ -9,6 +9,16 @@ type Factory = (binary?: string) => Promise<Runtime>;
 
 const FACTORIES: Record<string, Factory> = {
   reference: async () => (await import('./reference.ts')).createReferenceRuntime(),
+  node: async (binary) => (await import('./engine.ts')).createEngineRuntime('node', binary),
+  deno: async (binary) => (await import('./engine.ts')).createEngineRuntime('deno', binary),
+  bun: async (binary) => (await import('./engine.ts')).createEngineRuntime('bun', binary),
+  wabt: async (binary) => (await import('./wabt.ts')).createWabtRuntime(binary),
+  'wasmer-sdk': async () => (await import('./wasmer-sdk.ts')).createWasmerSdkRuntime(),
+  wasmtime: async (binary) => (await import('./cli.ts')).createCliRuntime('wasmtime', binary),
+  wasmer: async (binary) => (await import('./cli.ts')).createCliRuntime('wasmer', binary),
+  wasmedge: async (binary) => (await import('./cli.ts')).createCliRuntime('wasmedge', binary),
+  wazero: async (binary) => (await import('./cli.ts')).createCliRuntime('wazero', binary),
+  iwasm: async (binary) => (await import('./cli.ts')).createCliRuntime('iwasm', binary),
 };
 
 export const RUNTIME_NAMES: readonly string[] = Object.keys(FACTORIES);

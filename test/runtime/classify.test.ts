@@ -53,6 +53,7 @@ const ROWS: Array<[Engine, string, string, TrapKind[]]> = [
   ['jsc', 'RuntimeError', 'Out of bounds memory access', ['out of bounds memory access']],
   ['jsc', 'RuntimeError', 'call_indirect to a signature that does not match', FOLDED],
   ['jsc', 'RuntimeError', 'Out of bounds call_indirect', ['undefined element']],
+  ['jsc', 'RuntimeError', 'Out of bounds table access', ['out of bounds table access']],
   ['jsc', 'RuntimeError', 'Unaligned memory access', ['unaligned atomic']],
   ['jsc', 'RangeError', 'Maximum call stack size exceeded.', ['call stack exhausted']],
   ['jsc', 'RangeError', 'Maximum call stack size exceeded', ['call stack exhausted']],

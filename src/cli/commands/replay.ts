@@ -39,8 +39,12 @@ async function caseFromArgs(values: Record<string, unknown>, positionals: string
   if (typeof family !== 'string' || values['seed'] === undefined || typeof values['path'] !== 'string')
     throw usageError('`trapcheck replay` needs a case file, or --family F --seed S --path P');
   checkChoices('family', [family], FAMILY_NAMES, 'UNKNOWN_FAMILY');
-  const { generateCase } = await import('../../../generators/index.ts');
-  return generateCase(family, intOption(values, 'seed', 0), caseIndexOf(values['path']));
+  const { generateCase, getFamily } = await import('../../../generators/index.ts');
+  const seed = intOption(values, 'seed', 0);
+  const index = caseIndexOf(values['path']);
+  // `17:3:0`: the case fast-check's shrinker reached from case 17 (src/fuzz/shrink-path.ts).
+  if (values['path'].includes(':')) return (await import('../../fuzz/shrink-path.ts')).caseAtPath(getFamily(family), seed, values['path']);
+  return generateCase(family, seed, index);
 }
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {

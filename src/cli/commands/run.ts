@@ -17,12 +17,13 @@ export const RUN_OPTIONS: OptionSpec = {
   runtime: { type: 'string', multiple: true },
   out: { type: 'string' },
   reporter: { type: 'string', multiple: true },
+  suite: { type: 'string', multiple: true },
 };
 
 export const RUN_DEFAULT_RUNS = 100;
 
 export function reportersOf(values: Record<string, unknown>): ReporterName[] {
-  const list = listOption(values, 'reporter') ?? ['json', 'md'];
+  const list = listOption(values, 'reporter') ?? ['json', 'md', 'html'];
   checkChoices('reporter', list, REPORTERS, 'UNKNOWN_REPORTER');
   return list as ReporterName[];
 }
@@ -36,6 +37,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const runtimes = listOption(values, 'runtime') ?? ['reference'];
   checkRuntimes(runtimes);
   const reporters = reportersOf(values);
+  const suites = listOption(values, 'suite');
+  if (suites) return (await import('./run-suite.ts')).runSuites(suites, { seed, runtimes, reporters, out: values['out'] }, io);
   const corpusDirs = listOption(values, 'corpus');
   const sources = await collectCases({ corpusDirs, families, seed, runs });
   const outDir = typeof values['out'] === 'string' ? values['out'] : `reports/run-${seed}`;

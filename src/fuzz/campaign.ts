@@ -1,0 +1,414 @@
+/**
+ * A fuzzing campaign (issue #8): seeded generation over the shard's case indices, every case on
+ * every runtime, judged against its own expectation and, with `differential`, compared across
+ * runtimes; new findings shrunk (fast-check, then the module) and optionally promoted to the
+ * corpus; checkpoints after committed batches; stop at --runs, at the --time budget, or when
+ * asked to (SIGINT).
+ *
+ * Throughput: generation runs in its own worker pool (given as `generate`, lazily, with
+ * lookahead) and execution in each runtime's pool; while batch k executes, batch k+1 is being
+ * generated and batch k-1 judged and counted here. The clock is injected (DESIGN §6: wall time
+ * only decides when to stop and what progress to print, never a verdict).
+ */
+import type { Case } from '../case.ts';
+import type { Verdict } from '../judge.ts';
+import { judge } from '../judge.ts';
+import type { Observation } from '../observation.ts';
+import type { Runtime } from '../runtimes/adapter.ts';
+import { missingCapability } from '../runtimes/adapter.ts';
+import { moduleSha256 } from '../conformance/suite.ts';
+import type { RuntimeEntry } from '../report/report.ts';
+import { toResultRow } from '../report/report.ts';
+import { replayCommand } from '../report/repro.ts';
+import { writeFileAtomic } from '../report/write-file.ts';
+import type { Family } from '../../generators/family.ts';
+import { join } from 'node:path';
+import { writeCheckpoint } from './checkpoint.ts';
+import { compareObservations, disagreementSignature } from './differential.ts';
+import { promoteFinding } from './promote.ts';
+import type { CampaignConfig, CampaignReport, StopReason } from './report.ts';
+import { buildCampaignReport, renderCampaignMarkdown } from './report.ts';
+import { caseIndexAt } from './shard.ts';
+import type { Holds, ShrinkBudget } from './shrink.ts';
+import { DEFAULT_SHRINK_BUDGET, shrinkGenerated } from './shrink.ts';
+import { verdictSignature } from './signature.ts';
+import type { CampaignState, Finding } from './state.ts';
+import { addCoverage, addResult, emptyState, sortFindings } from './state.ts';
+
+export type GenerationJob = readonly [family: string, seed: number, index: number];
+
+export interface RuntimeSource {
+  /** Name used in results (the runtime's own name). */
+  spec: string;
+  create(): Promise<Runtime>;
+}
+
+export interface Progress {
+  cases: number;
+  results: number;
+  elapsedMs: number;
+  casesPerSecond: number;
+  passed: number;
+  failed: number;
+  imprecise: number;
+  other: number;
+  findings: number;
+  /** Remaining wall time, when it can be estimated. */
+  etaMs?: number;
+}
+
+export interface CampaignOptions {
+  config: CampaignConfig;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  families: Record<string, Family<any>>;
+  runtimes: RuntimeSource[];
+  /** The reference runtime for the shrink predicate when the runtimes under test do not include it. */
+  oracle?: RuntimeSource;
+  /** Cases for jobs, in job order (a generation pool, or inline generation). */
+  generate(jobs: Iterable<GenerationJob>): AsyncIterable<Case>;
+  /** Resumed state (from a checkpoint), else a fresh campaign. */
+  state?: CampaignState;
+  outDir: string;
+  version: string;
+  /** Monotonic milliseconds (performance.now at the CLI edge). */
+  clock(): number;
+  /** ISO date for promoted findings' provenance (metadata). */
+  date(): string;
+  onProgress?(p: Progress): void;
+  onFinding?(f: Finding): void;
+  /** Set `stop.requested` to end after the batch in flight (SIGINT). */
+  stop?: { requested: boolean };
+  checkpointEveryMs?: number;
+  /** Cases per batch (rounded to whole positions). */
+  batchCases?: number;
+  shrinkBudget?: ShrinkBudget;
+}
+
+export interface CampaignResult {
+  report: CampaignReport;
+  state: CampaignState;
+  stopReason: StopReason;
+  written: string[];
+}
+
+interface Slot {
+  source: RuntimeSource;
+  runtime: Runtime;
+  version: string;
+}
+
+const crashObservation = (detail: string): Observation => ({ steps: [{ outcome: { kind: 'crash', detail } }], stdout: '', stderr: '' });
+
+async function restart(slot: Slot): Promise<void> {
+  await slot.runtime.close().catch(() => undefined);
+  slot.runtime = await slot.source.create();
+}
+
+/**
+ * Executes cases on one runtime; a runtime that throws (a harness crash, a dead process) is
+ * restarted and the cases retried one by one, each that still fails getting a `crash` outcome:
+ * a crashing runtime never ends the campaign.
+ */
+async function safeExecute(slot: Slot, cases: readonly Case[]): Promise<Observation[]> {
+  if (!cases.length) return [];
+  try {
+    const obs = await slot.runtime.executeAll(cases);
+    if (obs.length === cases.length) return obs;
+    throw new Error(`runtime returned ${obs.length} observations for ${cases.length} cases`);
+  } catch {
+    await restart(slot);
+    const out: Observation[] = [];
+    for (const c of cases) {
+      try {
+        const [o] = await slot.runtime.executeAll([c]);
+        out.push(o ?? crashObservation('runtime returned no observation'));
+      } catch (e) {
+        out.push(crashObservation(`runtime failed: ${e instanceof Error ? e.message : String(e)}`));
+        await restart(slot);
+      }
+    }
+    return out;
+  }
+}
+
+interface Judged {
+  verdict: Verdict;
+  observation?: Observation;
+}
+
+async function runOn(slot: Slot, cases: readonly Case[]): Promise<Judged[]> {
+  const runnable: Case[] = [];
+  const pre = cases.map((c): Judged | undefined => {
+    const missing = missingCapability(c, slot.runtime.capabilities);
+    if (missing === undefined) {
+      runnable.push(c);
+      return undefined;
+    }
+    return { verdict: { verdict: 'skip', reason: `unsupported: ${missing}` } };
+  });
+  const obs = await safeExecute(slot, runnable);
+  let next = 0;
+  return pre.map((p, i) => {
+    if (p) return p;
+    const observation = obs[next++]!;
+    return { verdict: judge(cases[i]!, observation, slot.runtime.profile), observation };
+  });
+}
+
+export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
+  const { config } = options;
+  const state = options.state ?? emptyState();
+  state.sessions++;
+  const families = config.families;
+  const F = families.length;
+  const positionsPerBatch = Math.max(1, Math.floor((options.batchCases ?? 256) / F));
+  const budget = options.shrinkBudget ?? DEFAULT_SHRINK_BUDGET;
+  const started = options.clock();
+  const elapsedBase = state.elapsedMs;
+  const elapsed = (): number => elapsedBase + (options.clock() - started);
+  const timeUp = (): boolean => config.timeMs !== null && elapsed() >= config.timeMs;
+  const runsDone = (position: number): boolean => config.runs !== null && position >= config.runs;
+
+  const slots: Slot[] = [];
+  let oracleSlot: Slot | undefined;
+  const written: string[] = [];
+  try {
+    for (const source of options.runtimes) {
+      const runtime = await source.create();
+      slots.push({ source, runtime, version: await runtime.version() });
+    }
+    const entries: RuntimeEntry[] = slots.map((s) => ({ name: s.runtime.name, version: s.version, profile: s.runtime.profile.runtime }));
+    const names = slots.map((s) => s.runtime.name);
+    const findingsBySig = new Map(state.findings.map((f) => [f.signature, f]));
+    let shrinksUsed = state.findings.filter((f) => f.shrink || f.notShrunk?.startsWith('not reproducible')).length;
+
+    const oracle = async (): Promise<Slot | undefined> => {
+      const inList = slots.find((s) => s.runtime.name === 'reference');
+      if (inList) return inList;
+      if (!options.oracle) return undefined;
+      if (!oracleSlot) {
+        const runtime = await options.oracle.create();
+        oracleSlot = { source: options.oracle, runtime, version: await runtime.version() };
+      }
+      return oracleSlot;
+    };
+
+    /** The shrink predicate of a finding (see shrink.ts). */
+    const predicateFor = async (f: Finding): Promise<Holds> => {
+      if (f.kind === 'differential') {
+        const [a, b] = f.runtimes.map((n) => slots.find((s) => s.runtime.name === n)!);
+        return async (cases) => {
+          const [ra, rb] = await Promise.all([runOn(a!, cases), runOn(b!, cases)]);
+          return cases.map((c, i) => {
+            const oa = ra[i]!.observation;
+            const ob = rb[i]!.observation;
+            if (!oa || !ob) return false;
+            const cmp = compareObservations(c, oa, ob, a!.runtime.profile, b!.runtime.profile);
+            return cmp.kind === 'disagree' && disagreementSignature(c, a!.runtime.name, b!.runtime.name, cmp) === f.signature;
+          });
+        };
+      }
+      const slot = slots.find((s) => s.runtime.name === f.runtimes[0])!;
+      const ref = slot.runtime.name === 'reference' ? undefined : await oracle();
+      return async (cases) => {
+        const [under, byRef] = await Promise.all([runOn(slot, cases), ref ? runOn(ref, cases) : Promise.resolve(undefined)]);
+        return cases.map((c, i) => {
+          const j = under[i]!;
+          if (j.verdict.verdict !== 'fail' || verdictSignature(c, slot.runtime.name, j.verdict, j.observation) !== f.signature) return false;
+          const r = byRef?.[i]?.verdict.verdict;
+          return r === undefined || r === 'pass' || r === 'imprecise';
+        });
+      };
+    };
+
+    const shrinkFinding = async (f: Finding, original: Case): Promise<void> => {
+      const family = options.families[original.family];
+      if (!family || original.provenance.kind !== 'generator') {
+        f.notShrunk = 'not a generated case';
+        return;
+      }
+      if (shrinksUsed >= config.maxShrinks) {
+        f.notShrunk = `shrink budget of the campaign used (--max-shrinks ${config.maxShrinks})`;
+        return;
+      }
+      shrinksUsed++;
+      const holds = await predicateFor(f);
+      const out = await shrinkGenerated(family, config.seed, original, f.first.index, holds, budget);
+      const runtimeArg = f.runtimes[0]!;
+      f.shrink = {
+        path: out.path,
+        id: out.paramCase.id,
+        replay: `npx trapcheck replay --family ${family.name} --seed ${config.seed} --path ${out.path}${runtimeArg === 'reference' ? '' : ` --runtime ${runtimeArg}`}`,
+        size: out.size,
+        evaluations: out.evaluations,
+        reductions: out.reductions,
+        verified: out.verified,
+        params: out.params,
+      };
+      if (config.saveFindings && out.verified) {
+        const slot = slots.find((s) => s.runtime.name === runtimeArg)!;
+        f.shrink.saved = await promoteFinding({
+          case: out.case,
+          dir: config.saveFindings,
+          generator: family.name,
+          seed: config.seed,
+          path: out.path,
+          runtime: f.runtimes.join('-vs-'),
+          runtimeVersion: f.runtimes.map((n) => `${n} ${slots.find((s) => s.runtime.name === n)?.version ?? ''}`.trim()).join('; ') || slot.version,
+          date: options.date(),
+        });
+      }
+    };
+
+    const recordFinding = (signature: string, kind: Finding['kind'], c: Case, runtimes: string[], ordinal: number, index: number, detail: Pick<Finding['first'], 'expected' | 'observed' | 'reason'>): Finding | undefined => {
+      const known = findingsBySig.get(signature);
+      if (known) {
+        known.count++;
+        return undefined;
+      }
+      const f: Finding = {
+        signature,
+        kind,
+        family: c.family,
+        runtimes,
+        count: 1,
+        first: { id: c.id, ordinal, index, ...detail, repro: replayCommand(c, runtimes[0]!) },
+      };
+      findingsBySig.set(signature, f);
+      state.findings.push(f);
+      return f;
+    };
+
+    interface Executed {
+      position: number;
+      positions: number;
+      cases: Case[];
+      judged: Judged[][];
+    }
+
+    const execute = async (cases: Case[], position: number): Promise<Executed> => {
+      const judged = await Promise.all(slots.map((s) => runOn(s, cases)));
+      return { position, positions: cases.length / F, cases, judged };
+    };
+
+    let lastCheckpoint = options.clock();
+    const checkpoint = (complete: boolean): void => {
+      state.elapsedMs = elapsed();
+      writeCheckpoint(options.outDir, { schema: 'trapcheck.fuzz-checkpoint/1', tool: options.version, config, complete, state });
+      lastCheckpoint = options.clock();
+    };
+
+    const progress = (): void => {
+      if (!options.onProgress) return;
+      const ms = elapsed();
+      const rate = ms > 0 ? (state.cases * 1000) / ms : 0;
+      let etaMs: number | undefined;
+      if (config.timeMs !== null) etaMs = Math.max(0, config.timeMs - ms);
+      if (config.runs !== null && rate > 0) {
+        const byRuns = ((config.runs - state.nextPosition) * F * 1000) / rate;
+        etaMs = etaMs === undefined ? byRuns : Math.min(etaMs, byRuns);
+      }
+      const s = state.summary;
+      options.onProgress({ cases: state.cases, results: s.total, elapsedMs: ms, casesPerSecond: rate, passed: s.passed, failed: s.failed, imprecise: s.imprecise, other: s.knownDivergences + s.skipped, findings: state.findings.length, ...(etaMs !== undefined ? { etaMs } : {}) });
+    };
+
+    const commit = async (ex: Executed): Promise<void> => {
+      const fresh: Array<[Finding, Case]> = [];
+      ex.cases.forEach((c, j) => {
+        const position = ex.position + Math.floor(j / F);
+        const index = caseIndexAt(config.shard, position);
+        const ordinal = index * F + (j % F);
+        // `oracle`: which expectation rows the case exercised (step op → expected outcome kind).
+        addCoverage(state, c.family, { ...c.tags, oracle: c.steps.map((s) => `${s.op}→${s.expect.outcome?.kind ?? 'state'}`).join(' ') });
+        const sha256 = moduleSha256(c);
+        slots.forEach((slot, r) => {
+          const { verdict, observation } = ex.judged[r]![j]!;
+          const row = toResultRow({ case: c, runtime: slot.runtime.name, verdict, sha256 });
+          const signature = verdict.verdict === 'fail' ? verdictSignature(c, slot.runtime.name, verdict, observation) : undefined;
+          addResult(state, row, ordinal, signature);
+          if (signature) {
+            const f = recordFinding(signature, 'verdict', c, [slot.runtime.name], ordinal, index, { expected: verdict.expected, observed: verdict.observed, reason: verdict.reason });
+            if (f) fresh.push([f, c]);
+          }
+        });
+        if (config.differential && slots.length > 1) {
+          const a = ex.judged[0]![j]!.observation;
+          for (let r = 1; r < slots.length; r++) {
+            const b = ex.judged[r]![j]!.observation;
+            if (!a || !b) continue;
+            state.differential.compared++;
+            const cmp = compareObservations(c, a, b, slots[0]!.runtime.profile, slots[r]!.runtime.profile);
+            if (cmp.kind === 'agree') state.differential.agreed++;
+            else if (cmp.kind === 'quarantined') state.differential.quarantined[cmp.reason] = (state.differential.quarantined[cmp.reason] ?? 0) + 1;
+            else {
+              state.differential.disagreed++;
+              const sig = disagreementSignature(c, names[0]!, names[r]!, cmp);
+              const f = recordFinding(sig, 'differential', c, [names[0]!, names[r]!], ordinal, index, { expected: `${names[0]}: ${cmp.a}`, observed: `${names[r]}: ${cmp.b}`, reason: `step ${cmp.step}: ${cmp.what} differs` });
+              if (f) fresh.push([f, c]);
+            }
+          }
+        }
+      });
+      state.nextPosition = ex.position + ex.positions;
+      for (const [f, c] of fresh) {
+        await shrinkFinding(f, c);
+        options.onFinding?.(f);
+      }
+      sortFindings(state.findings);
+      if (options.clock() - lastCheckpoint >= (options.checkpointEveryMs ?? 1000)) checkpoint(false);
+      progress();
+    };
+
+    function* jobs(from: number): Generator<GenerationJob> {
+      for (let p = from; !runsDone(p); p++) {
+        const index = caseIndexAt(config.shard, p);
+        for (const f of families) yield [f, config.seed, index];
+      }
+    }
+
+    let stopReason: StopReason = 'runs';
+    const shouldStop = (): boolean => {
+      if (options.stop?.requested) stopReason = 'interrupted';
+      else if (timeUp()) stopReason = 'time';
+      else return false;
+      return true;
+    };
+
+    let position = state.nextPosition;
+    let inFlight: Promise<Executed> | undefined;
+    let batch: Case[] = [];
+    const batchCases = positionsPerBatch * F;
+    if (!runsDone(position) && !shouldStop()) {
+      for await (const c of options.generate(jobs(position))) {
+        batch.push(c);
+        if (batch.length < batchCases) continue;
+        const next = execute(batch, position);
+        position += positionsPerBatch;
+        batch = [];
+        if (inFlight) await commit(await inFlight);
+        inFlight = next;
+        if (shouldStop()) break;
+      }
+      if (batch.length && !shouldStop()) {
+        const next = execute(batch, position);
+        if (inFlight) await commit(await inFlight);
+        inFlight = next;
+      }
+      if (inFlight) await commit(await inFlight);
+    }
+    if (stopReason === 'runs' && !runsDone(state.nextPosition)) stopReason = options.stop?.requested ? 'interrupted' : 'time';
+    const complete = runsDone(state.nextPosition);
+    checkpoint(complete);
+    progress();
+    const declares = Object.fromEntries(families.map((f) => [f, options.families[f]?.declares ?? {}]));
+    const report = buildCampaignReport(config, state, { version: options.version, runtimes: entries, declares, stopReason });
+    const reportPath = join(options.outDir, 'report.json');
+    writeFileAtomic(reportPath, `${JSON.stringify(report, null, 1)}\n`);
+    const mdPath = join(options.outDir, 'summary.md');
+    writeFileAtomic(mdPath, renderCampaignMarkdown(report));
+    written.push(reportPath, mdPath, join(options.outDir, 'checkpoint.json'));
+    return { report, state, stopReason, written };
+  } finally {
+    await Promise.all([...slots.map((s) => s.runtime.close()), oracleSlot?.runtime.close()].map((p) => Promise.resolve(p).catch(() => undefined)));
+  }
+}

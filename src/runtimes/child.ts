@@ -1,0 +1,146 @@
+/**
+ * A supervised child process speaking one JSON object per line (driver/wire.ts). Adapters that
+ * run a real engine or SDK out of process (node, deno, bun, @wasmer/sdk) use it so that a hang,
+ * a crash or a runtime that never closes costs one case: the case observes `timeout` or
+ * `crash`, the child is killed (SIGKILL, by pid) and a fresh one takes the next case.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { TrapcheckError } from '../errors.ts';
+
+export interface ChildSpec {
+  /** Runtime name, for messages. */
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** How long start-up (until the hello line) may take. */
+  startTimeoutMs?: number;
+}
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Last stderr text (bounded), for crash details. */
+  stderr: string;
+}
+
+const STDERR_KEEP = 4096;
+
+export class LineChild<In extends object, Out extends { t: string }> {
+  private readonly proc: ChildProcess;
+  private stderrTail = '';
+  private listener: ((m: Out) => void) | undefined;
+  private exitListeners: Array<(e: ChildExit) => void> = [];
+  private exitInfo: ChildExit | undefined;
+  /** Lines that were not protocol messages (an engine's own warnings), kept for diagnostics. */
+  noise: string[] = [];
+
+  private constructor(readonly spec: ChildSpec) {
+    this.proc = spawn(spec.command, spec.args, { stdio: ['pipe', 'pipe', 'pipe'], env: spec.env ?? process.env, cwd: spec.cwd });
+    this.proc.stdin!.on('error', () => undefined); // EPIPE after a crash is reported through 'exit'
+    this.proc.stderr!.setEncoding('utf8');
+    this.proc.stderr!.on('data', (d: string) => {
+      this.stderrTail = (this.stderrTail + d).slice(-STDERR_KEEP);
+    });
+    const lines = createInterface({ input: this.proc.stdout!, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      let m: Out | undefined;
+      if (line.startsWith('{')) {
+        try {
+          m = JSON.parse(line) as Out;
+        } catch {
+          m = undefined;
+        }
+      }
+      if (m && typeof m.t === 'string') this.listener?.(m);
+      else if (this.noise.length < 50) this.noise.push(line);
+    });
+    this.proc.on('error', (e) => this.finish({ code: null, signal: null, stderr: `${this.stderrTail}\n${e.message}`.trim() }));
+    this.proc.on('exit', (code, signal) => {
+      // let stderr drain before reporting
+      setImmediate(() => this.finish({ code, signal, stderr: this.stderrTail }));
+    });
+  }
+
+  private finish(e: ChildExit): void {
+    if (this.exitInfo) return;
+    this.exitInfo = e;
+    for (const l of this.exitListeners) l(e);
+    this.exitListeners = [];
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  get exited(): ChildExit | undefined {
+    return this.exitInfo;
+  }
+
+  /** Spawns the child and waits for its first message (the hello). */
+  static async start<I extends object, O extends { t: string }>(spec: ChildSpec): Promise<{ child: LineChild<I, O>; hello: O }> {
+    const child = new LineChild<I, O>(spec);
+    const hello = await new Promise<O>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new TrapcheckError('RUNTIME_NOT_FOUND', `runtime ${spec.name}: \`${spec.command}\` did not start within ${spec.startTimeoutMs ?? 20_000} ms`));
+      }, spec.startTimeoutMs ?? 20_000);
+      child.onMessage((m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      child.onExit((e) => {
+        clearTimeout(timer);
+        const why = e.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${e.code ?? e.signal}`;
+        reject(new TrapcheckError('RUNTIME_NOT_FOUND', `runtime ${spec.name}: \`${spec.command}\` failed to start: ${why}`));
+      });
+    });
+    child.listener = undefined;
+    child.exitListeners = [];
+    return { child, hello };
+  }
+
+  onMessage(f: ((m: Out) => void) | undefined): void {
+    this.listener = f;
+  }
+
+  onExit(f: (e: ChildExit) => void): void {
+    if (this.exitInfo) f(this.exitInfo);
+    else this.exitListeners.push(f);
+  }
+
+  send(m: In): void {
+    if (this.exitInfo) return;
+    this.proc.stdin!.write(`${JSON.stringify(m)}\n`);
+  }
+
+  /** SIGKILL by pid: the child may be stuck in a wasm loop or in a runtime that never closes. */
+  kill(): void {
+    if (this.exitInfo || this.proc.pid === undefined) return;
+    try {
+      this.proc.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Ends stdin (the child exits when it has nothing more to read); kills it if it does not. */
+  async close(graceMs = 2_000): Promise<void> {
+    if (this.exitInfo) return;
+    this.proc.stdin!.end();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.kill();
+        resolve();
+      }, graceMs);
+      timer.unref();
+      this.onExit(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

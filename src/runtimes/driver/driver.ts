@@ -1,0 +1,42 @@
+/**
+ * The driver: a child process that runs cases with the engine-neutral step executor
+ * (src/runtime/exec.ts) on whatever JS engine runs it — Node (through src/loader), Deno or Bun, which
+ * load this TypeScript directly. It reads run requests on stdin and writes observations on
+ * stdout (driver/wire.ts). It never exits on a wasm event: traps and proc_exit are outcomes.
+ * A hang is the parent's business: it kills this process.
+ */
+import { createInterface } from 'node:readline';
+import process from 'node:process';
+import { executeCase } from '../../runtime/exec.ts';
+import { currentEngine } from '../../runtime/classify.ts';
+import { engineFeatures } from '../reference.ts';
+import type { DriverMessage, RunRequest } from './wire.ts';
+import { fromWire } from './wire.ts';
+
+// Guests never see JS stacks; stack capture is ~80% of a trap round trip (feasibility §8).
+Error.stackTraceLimit = 0;
+
+function send(m: DriverMessage): void {
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
+function engineVersion(): string {
+  const v = process.versions as Record<string, string | undefined>;
+  const deno = (globalThis as { Deno?: { version: { deno: string; v8: string } } }).Deno;
+  if (deno) return `deno ${deno.version.deno} (V8 ${deno.version.v8})`;
+  if (v['bun']) return `bun ${v['bun']} (JavaScriptCore${v['webkit'] ? ` ${v['webkit'].slice(0, 12)}` : ''})`;
+  return `node ${process.version} (V8 ${v['v8']})`;
+}
+
+send({ t: 'hello', engine: currentEngine(), version: engineVersion(), features: [...engineFeatures()] });
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on('line', (line) => {
+  if (!line.startsWith('{')) return;
+  const req = JSON.parse(line) as RunRequest;
+  if (req.t !== 'run') return;
+  const options = { onStep: (i: number) => send({ t: 'step', id: req.id, i }), ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}) };
+  const obs = executeCase(fromWire(req.case), options);
+  send({ t: 'done', id: req.id, obs });
+});
+lines.on('close', () => process.exit(0));

@@ -1,0 +1,126 @@
+/**
+ * Case execution through a supervised driver child (child.ts): one case at a time per child,
+ * a watchdog per case, kill + respawn on a hang or a crash, and recovery of the observations
+ * of the steps before the one that hung (re-run of the prefix on a fresh child: cases are
+ * deterministic), as the reference runtime's pool does with its workers.
+ */
+import type { Case } from '../case.ts';
+import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
+import type { Observation } from '../observation.ts';
+import type { Outcome } from '../outcome.ts';
+import type { ChildSpec } from './child.ts';
+import { LineChild } from './child.ts';
+import type { DriverMessage, Hello, RunRequest } from './driver/wire.ts';
+import { toWire } from './driver/wire.ts';
+
+type Attempt = { kind: 'done'; obs: Observation } | { kind: 'ended'; outcome: Outcome; atStep: number };
+
+export class SupervisedDriver {
+  private child: LineChild<RunRequest, DriverMessage> | undefined;
+  /** The running attempt's reaction to its child dying (one per child, not one listener per case). */
+  private onChildExit: ((how: string) => void) | undefined;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Children killed by the watchdog so far (reported in `raw`). */
+  kills = 0;
+
+  private constructor(
+    private readonly spec: ChildSpec,
+    readonly hello: Hello,
+    child: LineChild<RunRequest, DriverMessage>,
+  ) {
+    this.adopt(child);
+  }
+
+  private adopt(child: LineChild<RunRequest, DriverMessage>): void {
+    this.child = child;
+    child.onExit((e) => {
+      if (this.child !== child) return; // killed on purpose (watchdog, close): already settled
+      this.child = undefined;
+      const how = e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
+      const tail = e.stderr.trim().split('\n').slice(-2).join(' / ');
+      this.onChildExit?.(`${this.spec.name} process died (${how})${tail ? `: ${tail}` : ''}`);
+    });
+  }
+
+  static async start(spec: ChildSpec): Promise<SupervisedDriver> {
+    const { child, hello } = await LineChild.start<RunRequest, DriverMessage>(spec);
+    if (hello.t !== 'hello') throw new Error(`runtime ${spec.name}: first message was ${hello.t}, not hello`);
+    return new SupervisedDriver(spec, hello, child);
+  }
+
+  private async ensureChild(): Promise<LineChild<RunRequest, DriverMessage>> {
+    if (this.child && !this.child.exited) return this.child;
+    const { child } = await LineChild.start<RunRequest, DriverMessage>(this.spec);
+    this.adopt(child);
+    return child;
+  }
+
+  /** Runs cases one after another on the child (calls are serialised). */
+  executeAll(cases: readonly Case[]): Promise<Observation[]> {
+    const run = this.queue.then(async () => {
+      const out: Observation[] = [];
+      for (const c of cases) out.push(await this.runCase(c));
+      return out;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runCase(c: Case): Promise<Observation> {
+    const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    const first = await this.attempt(c, undefined, budget);
+    if (first.kind === 'done') return first.obs;
+    const { outcome, atStep } = first;
+    const raw = { ended: outcome.kind, atStep };
+    if (atStep <= 0) return { steps: [{ outcome }], stdout: '', stderr: '', raw };
+    const prefix = await this.attempt(c, atStep, budget);
+    if (prefix.kind !== 'done') return { steps: [{ outcome: prefix.outcome }], stdout: '', stderr: '', raw: { ended: prefix.outcome.kind, atStep: prefix.atStep } };
+    return { steps: [...prefix.obs.steps.slice(0, atStep), { outcome }], stdout: prefix.obs.stdout, stderr: prefix.obs.stderr, raw };
+  }
+
+  private async attempt(c: Case, maxSteps: number | undefined, budgetMs: number): Promise<Attempt> {
+    if (this.closed) return { kind: 'ended', outcome: { kind: 'crash', detail: `${this.spec.name} runtime closed` }, atStep: 0 };
+    let child: LineChild<RunRequest, DriverMessage>;
+    try {
+      child = await this.ensureChild();
+    } catch (e) {
+      return { kind: 'ended', outcome: { kind: 'crash', detail: (e as Error).message }, atStep: 0 };
+    }
+    const id = this.nextId++;
+    let step = 0;
+    return new Promise<Attempt>((resolve) => {
+      let settled = false;
+      const settle = (a: Attempt): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.onMessage(undefined);
+        this.onChildExit = undefined;
+        resolve(a);
+      };
+      const timer = setTimeout(() => {
+        this.kills++;
+        child.kill();
+        this.child = undefined;
+        settle({ kind: 'ended', outcome: { kind: 'timeout', budgetMs }, atStep: step });
+      }, budgetMs);
+      child.onMessage((m) => {
+        if (m.t === 'step' && m.id === id) step = m.i;
+        else if (m.t === 'done' && m.id === id) settle({ kind: 'done', obs: m.obs });
+      });
+      this.onChildExit = (detail) => settle({ kind: 'ended', outcome: { kind: 'crash', detail }, atStep: step });
+      const req: RunRequest = { t: 'run', id, case: toWire(c) };
+      if (maxSteps !== undefined) req.maxSteps = maxSteps;
+      child.send(req);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    this.child = undefined;
+    await child?.close();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * `wasmer-sdk`: @wasmer/sdk (Wasmer + WASIX compiled to wasm, run by Node's V8) running WASI /
+ * WASIX commands, wasi-threads included, in a child process (wasmer-sdk/child.mjs) behind a
+ * kill watchdog. The SDK has been seen hanging on a trapping thread (~11% of runs) and its
+ * `close()` never resolving afterwards (feasibility §6): such a case observes `timeout`, the
+ * child is SIGKILLed and a fresh one takes the next case, so the run goes on.
+ *
+ * Outcomes: `exitCode` with reason `exited` is `exit N` (and the profile's `threadTrap` code,
+ * 129, is a trap of unknown kind in a threaded case); reason `timeout` is `timeout`; a thrown
+ * EXECUTION_ERROR carrying a JS RuntimeError/RangeError is a trap classified with the V8 table
+ * of the Node that runs the SDK (its output is lost with it).
+ */
+import { Buffer } from 'node:buffer';
+import { fileURLToPath } from 'node:url';
+import type { Case } from '../case.ts';
+import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
+import type { Feature } from '../features.ts';
+import type { Observation } from '../observation.ts';
+import type { Outcome } from '../outcome.ts';
+import { classifyEngineError, currentEngine } from '../runtime/classify.ts';
+import type { Capabilities, Runtime } from './adapter.ts';
+import { LineChild } from './child.ts';
+import type { ChildSpec } from './child.ts';
+import { commandObservation, unknownTrap } from './command.ts';
+import type { Profile } from './profile.ts';
+import { loadProfile } from './profiles.ts';
+import { engineFeatures } from './reference.ts';
+import { readSignatures } from '../wasm/signatures.ts';
+
+interface SdkRequest {
+  t: 'run';
+  id: number;
+  wasm: string;
+  args: string[];
+  env: Record<string, string>;
+  stdin?: string;
+  timeoutMs: number;
+}
+export interface SdkResult {
+  exitCode: number;
+  reason: string | null;
+  stdout: string;
+  stderr: string;
+}
+export interface SdkError {
+  name: string;
+  code: string | null;
+  message: string;
+}
+type SdkMessage = { t: 'hello'; version: string } | { t: 'done'; id: number; result?: SdkResult; error?: SdkError };
+
+const CHILD = fileURLToPath(new URL('./wasmer-sdk/child.mjs', import.meta.url));
+/** Wall time past the SDK's own timeout before the child is killed (a hang that even the SDK's timeout misses). */
+const KILL_SLACK_MS = 3_000;
+
+/** Proposals the SDK's engine (this Node's V8) validates, plus WASI and wasi-threads. */
+const HOST: readonly Feature[] = ['wasi', 'wasi-threads'];
+const NOT_PROVIDED: ReadonlySet<Feature> = new Set<Feature>(['fuel', 'asyncify', 'component', 'lunatic']);
+
+/** The SDK's answer (or its absence) → the outcome of the command. Pure; exported for tests. */
+export function sdkOutcome(c: Pick<Case, 'features'>, answer: { result?: SdkResult; error?: SdkError } | { killedAfterMs: number }, budgetMs: number, profile: Profile): Outcome {
+  if ('killedAfterMs' in answer) return { kind: 'timeout', budgetMs };
+  if (answer.result) {
+    const r = answer.result;
+    if (r.reason === 'timeout') return { kind: 'timeout', budgetMs };
+    if (r.reason !== null && r.reason !== 'exited') return { kind: 'crash', detail: `@wasmer/sdk: process ${r.reason} with exit code ${r.exitCode}` };
+    const threadTrap = profile.exitCodes.threadTrap;
+    if (threadTrap !== undefined && r.exitCode === threadTrap && c.features.includes('wasi-threads'))
+      return unknownTrap(`exit status ${threadTrap}: a thread failed with a runtime error (the SDK does not report which trap)`);
+    return { kind: 'exit', code: r.exitCode };
+  }
+  const e = answer.error!;
+  const m = /(RuntimeError|RangeError): (?:js: )?([^\n]*)/.exec(e.message);
+  if (e.code === 'EXECUTION_ERROR' && m) return classifyEngineError(currentEngine(), m[1]!, m[2]!);
+  if (/\b(?:CompileError|LinkError)\b/.test(e.message)) return { kind: 'rejected', stage: /LinkError/.test(e.message) ? 'unlinkable' : 'compile', message: e.message.split('\n')[0]! };
+  return { kind: 'crash', detail: `@wasmer/sdk ${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message.split('\n')[0]}` };
+}
+
+function cleanEnd(c: Case, answer: { result?: SdkResult; error?: SdkError } | { killedAfterMs: number }): boolean {
+  if (!('result' in answer) || !answer.result || answer.result.reason !== 'exited' || answer.result.exitCode === 45) return false;
+  if (c.features.includes('wasi-threads')) return false;
+  try {
+    return readSignatures(c.modules[0]!.bytes).start === undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** The SDK links a module's imported memory only as `env.memory`; anything else cannot run (measured: exit 45). */
+export function sdkLinkProblem(c: Case): string | undefined {
+  try {
+    const mem = readSignatures(c.modules[0]!.bytes).imports.find((i) => i.kind === 'memory');
+    if (mem && !(mem.module === 'env' && mem.name === 'memory')) return `memory imported as ${mem.module}.${mem.name} (@wasmer/sdk provides env.memory only; the module exits 45 unlinked)`;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+export async function createWasmerSdkRuntime(): Promise<Runtime> {
+  const spec: ChildSpec = { name: 'wasmer-sdk', command: process.execPath, args: [CHILD], startTimeoutMs: 30_000 };
+  const profile = loadProfile('wasmer-sdk');
+  let { child, hello } = await LineChild.start<SdkRequest, SdkMessage>(spec);
+  let live: LineChild<SdkRequest, SdkMessage> | undefined = child;
+  const version = hello.t === 'hello' ? hello.version : '@wasmer/sdk';
+  const features = new Set<Feature>(HOST);
+  for (const f of engineFeatures()) if (!NOT_PROVIDED.has(f)) features.add(f);
+  // args (after argv[0]), env and stdin reach the SDK; no thread limit, no never-ending stdin, no preopens
+  const capabilities: Capabilities = { steps: new Set(['instantiate', 'start']), features, shape: 'command', wasiOptions: new Set(['args', 'env', 'stdin']) };
+  let nextId = 1;
+  let kills = 0;
+
+  const ensure = async (): Promise<LineChild<SdkRequest, SdkMessage>> => {
+    if (live && !live.exited) return live;
+    ({ child, hello } = await LineChild.start<SdkRequest, SdkMessage>(spec));
+    live = child;
+    return child;
+  };
+
+  /** After an SDK error other than a guest trap the child's scheduler may be dead ("Scheduler is dead"): start afresh. */
+  const retire = (): void => {
+    const ch = live;
+    live = undefined;
+    ch?.kill();
+  };
+
+  const runOne = async (c: Case, retry = true): Promise<Observation> => {
+    const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    const link = sdkLinkProblem(c);
+    if (link) return commandObservation(c, { kind: 'unsupported', feature: link }, '', '', {});
+    let ch: LineChild<SdkRequest, SdkMessage>;
+    try {
+      ch = await ensure();
+    } catch (e) {
+      return commandObservation(c, { kind: 'crash', detail: (e as Error).message }, '', '', {});
+    }
+    const id = nextId++;
+    const started = performance.now();
+    const answer = await new Promise<{ result?: SdkResult; error?: SdkError } | { killedAfterMs: number } | { died: string }>((resolve) => {
+      const timer = setTimeout(() => {
+        kills++;
+        live = undefined;
+        ch.kill();
+        resolve({ killedAfterMs: Math.round(performance.now() - started) });
+      }, budget + KILL_SLACK_MS);
+      ch.onMessage((m) => {
+        if (m.t !== 'done' || m.id !== id) return;
+        clearTimeout(timer);
+        ch.onMessage(undefined);
+        resolve(m);
+      });
+      ch.onExit((e) => {
+        clearTimeout(timer);
+        resolve({ died: `@wasmer/sdk child died (${e.signal ?? `exit code ${e.code}`}): ${e.stderr.trim().split('\n').slice(-1)[0] ?? ''}` });
+      });
+      const req: SdkRequest = {
+        t: 'run',
+        id,
+        wasm: Buffer.from(c.modules[0]!.bytes).toString('base64'),
+        args: (c.wasi?.args ?? [c.id]).slice(1),
+        env: Object.fromEntries((c.wasi?.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+        timeoutMs: budget,
+      };
+      if (c.wasi?.stdin !== undefined) req.stdin = c.wasi.stdin;
+      ch.send(req);
+    });
+    if ('died' in answer) {
+      live = undefined;
+      return commandObservation(c, { kind: 'crash', detail: answer.died }, '', '', {});
+    }
+    if ('error' in answer && answer.error) {
+      retire();
+      // an earlier case killed this child's scheduler: not this case's doing, run it again on a fresh child
+      if (retry && /Scheduler is dead|thread pool is shut down/.test(answer.error.message)) return runOne(c, false);
+    }
+    // Measured: after a command that ended abnormally (exit 45, a trap, a thread) or whose start
+    // section called proc_exit, the next command in the same SDK instance can report exit 1 or a
+    // different outcome than it does alone. Verdicts must not depend on neighbours: such a case
+    // leaves a fresh child behind it.
+    if (!cleanEnd(c, answer)) retire();
+    const end = sdkOutcome(c, answer, budget, profile);
+    const raw: Record<string, unknown> = 'killedAfterMs' in answer ? { killed: true, killedAfterMs: answer.killedAfterMs, watchdogKills: kills } : answer.result ? { exitCode: answer.result.exitCode, reason: answer.result.reason } : { error: answer.error?.message.split('\n')[0] };
+    return commandObservation(c, end, answer && 'result' in answer && answer.result ? answer.result.stdout : '', answer && 'result' in answer && answer.result ? answer.result.stderr : '', raw);
+  };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    name: 'wasmer-sdk',
+    profile,
+    capabilities,
+    version: () => Promise.resolve(version),
+    executeAll(cases) {
+      const run = queue.then(async () => {
+        const out: Observation[] = [];
+        for (const c of cases) out.push(await runOne(c));
+        return out;
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      const ch = live;
+      live = undefined;
+      await ch?.close(1_000);
+    },
+  };
+}
