@@ -55,9 +55,9 @@ describe('the shipped corpus', () => {
     cases = await loadCorpus([CORPUS]);
   });
 
-  it('has at least 40 cases over the five families', () => {
+  it('has at least 40 cases over the six families', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(cases.map((c) => c.family))).toEqual(new Set(['core-traps', 'controls', 'stack', 'wasi-exit', 'isolation']));
+    expect(new Set(cases.map((c) => c.family))).toEqual(new Set(['core-traps', 'controls', 'stack', 'wasi-exit', 'isolation', 'threads']));
   });
 
   it('ids are unique, sorted, and equal <family>/<file name>', () => {
@@ -85,7 +85,8 @@ describe('the shipped corpus', () => {
       const p = c.provenance;
       if (p.kind === 'bug') {
         expect(p.links.length, c.id).toBeGreaterThan(0);
-        for (const link of p.links) expect(link, c.id).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/(issues|pull)\/\d+$/);
+        // An issue, a pull request, a commit, or the upstream test it mirrors.
+        for (const link of p.links) expect(link, c.id).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/((issues|pull)\/\d+|commit\/[0-9a-f]{7,40}|(tree|blob)\/[\w./-]+)$/);
         expect(p.title.length, c.id).toBeGreaterThan(10);
       } else {
         expect(p.kind, c.id).toBe('hand-written');
