@@ -25,7 +25,7 @@ usage: trapcheck <command> [options]
 
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`).join('\n')}
 
-common options: --seed N  --runtime a,b  --family a,b  --out DIR  --reporter json,junit,md
+common options: --seed N  --runtime a,b  --family a,b  --out DIR  --reporter json,junit,md,html
 see README.md for every option.`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -34,9 +34,7 @@ describe('watchdog', () => {
       addCase(2, 2),
       addCase(3, 3),
     ];
-    const t0 = performance.now();
     const obs = await rt.executeAll(cases);
-    expect(performance.now() - t0).toBeLessThan(4000);
     expect(obs[0]!.steps[1]!.outcome).toEqual(addResult(2));
     expect(obs[1]!.steps).toEqual([
       { outcome: { kind: 'return', values: [] } },

@@ -19,6 +19,9 @@
  */
 import { binaryen } from '../builder.ts';
 import type { BModule, Expr } from '../builder.ts';
+import { INSTRUMENT_FEATURES, InstrumentError, expressionInfo, mapChildren } from './ir.ts';
+
+export { INSTRUMENT_FEATURES };
 
 export const FUEL_MODULE = 'trapcheck:fuel';
 export const FUEL_HOOK = 'exhausted';
@@ -31,86 +34,10 @@ export class OutOfFuel {
 }
 export const OUT_OF_FUEL = new OutOfFuel();
 
-export class FuelError extends Error {
+export class FuelError extends InstrumentError {
   override name = 'FuelError';
 }
 
-const F = binaryen.Features;
-/** What instrumented modules may use: what V8 11 (Node 20) runs (see instrument/threads.ts). */
-export const INSTRUMENT_FEATURES =
-  F.MVP | F.Atomics | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.Multivalue | F.BulkMemory | F.BulkMemoryOpt | F.ReferenceTypes | F.SIMD128 | F.TailCall | F.ExceptionHandling;
-
-type Kind = { cls: string; fields?: string[]; list?: string };
-/** Expression id → binaryen class and child fields (the same walk as instrument/threads.ts). */
-const KINDS: Record<string, Kind> = {
-  Block: { cls: 'Block', list: 'Child' },
-  If: { cls: 'If', fields: ['Condition', 'IfTrue', 'IfFalse'] },
-  Loop: { cls: 'Loop', fields: ['Body'] },
-  Break: { cls: 'Break', fields: ['Condition', 'Value'] },
-  Switch: { cls: 'Switch', fields: ['Condition', 'Value'] },
-  Call: { cls: 'Call', list: 'Operand' },
-  CallIndirect: { cls: 'CallIndirect', fields: ['Target'], list: 'Operand' },
-  LocalGet: { cls: 'LocalGet' },
-  LocalSet: { cls: 'LocalSet', fields: ['Value'] },
-  GlobalGet: { cls: 'GlobalGet' },
-  GlobalSet: { cls: 'GlobalSet', fields: ['Value'] },
-  Load: { cls: 'Load', fields: ['Ptr'] },
-  Store: { cls: 'Store', fields: ['Ptr', 'Value'] },
-  Const: { cls: 'Const' },
-  Unary: { cls: 'Unary', fields: ['Value'] },
-  Binary: { cls: 'Binary', fields: ['Left', 'Right'] },
-  Select: { cls: 'Select', fields: ['IfTrue', 'IfFalse', 'Condition'] },
-  Drop: { cls: 'Drop', fields: ['Value'] },
-  Return: { cls: 'Return', fields: ['Value'] },
-  MemorySize: { cls: 'MemorySize' },
-  MemoryGrow: { cls: 'MemoryGrow', fields: ['Delta'] },
-  Nop: { cls: 'Nop' },
-  Unreachable: { cls: 'Unreachable' },
-  AtomicRMW: { cls: 'AtomicRMW', fields: ['Ptr', 'Value'] },
-  AtomicCmpxchg: { cls: 'AtomicCmpxchg', fields: ['Ptr', 'Expected', 'Replacement'] },
-  AtomicWait: { cls: 'AtomicWait', fields: ['Ptr', 'Expected', 'Timeout'] },
-  AtomicNotify: { cls: 'AtomicNotify', fields: ['Ptr', 'NotifyCount'] },
-  AtomicFence: { cls: 'AtomicFence' },
-  SIMDExtract: { cls: 'SIMDExtract', fields: ['Vec'] },
-  SIMDReplace: { cls: 'SIMDReplace', fields: ['Vec', 'Value'] },
-  SIMDShuffle: { cls: 'SIMDShuffle', fields: ['Left', 'Right'] },
-  SIMDTernary: { cls: 'SIMDTernary', fields: ['A', 'B', 'C'] },
-  SIMDShift: { cls: 'SIMDShift', fields: ['Vec', 'Shift'] },
-  SIMDLoad: { cls: 'SIMDLoad', fields: ['Ptr'] },
-  SIMDLoadStoreLane: { cls: 'SIMDLoadStoreLane', fields: ['Ptr', 'Vec'] },
-  MemoryInit: { cls: 'MemoryInit', fields: ['Dest', 'Offset', 'Size'] },
-  DataDrop: { cls: 'DataDrop' },
-  MemoryCopy: { cls: 'MemoryCopy', fields: ['Dest', 'Source', 'Size'] },
-  MemoryFill: { cls: 'MemoryFill', fields: ['Dest', 'Value', 'Size'] },
-  RefNull: { cls: 'RefNull' },
-  RefIsNull: { cls: 'RefIsNull', fields: ['Value'] },
-  RefFunc: { cls: 'RefFunc' },
-  RefEq: { cls: 'RefEq', fields: ['Left', 'Right'] },
-  RefAs: { cls: 'RefAs', fields: ['Value'] },
-  TableGet: { cls: 'TableGet', fields: ['Index'] },
-  TableSet: { cls: 'TableSet', fields: ['Index', 'Value'] },
-  TableSize: { cls: 'TableSize' },
-  TableGrow: { cls: 'TableGrow', fields: ['Value', 'Delta'] },
-  Try: { cls: 'Try', fields: ['Body'], list: 'CatchBody' },
-  Throw: { cls: 'Throw', list: 'Operand' },
-  Rethrow: { cls: 'Rethrow' },
-  TupleMake: { cls: 'TupleMake', list: 'Operand' },
-  TupleExtract: { cls: 'TupleExtract', fields: ['Tuple'] },
-  Pop: { cls: 'Pop' },
-};
-
-type Accessors = Record<string, (e: Expr, ...a: unknown[]) => unknown>;
-let byId: Map<number, { name: string; kind: Kind; api: Accessors }> | undefined;
-function kinds(): Map<number, { name: string; kind: Kind; api: Accessors }> {
-  if (byId) return byId;
-  byId = new Map();
-  const b = binaryen as unknown as Record<string, unknown>;
-  for (const [name, kind] of Object.entries(KINDS)) {
-    const id = b[`${name}Id`];
-    if (typeof id === 'number') byId.set(id, { name, kind, api: (b[kind.cls] ?? {}) as Accessors });
-  }
-  return byId;
-}
 
 export interface FuelStats {
   functions: number;
@@ -128,11 +55,8 @@ function charge(m: BModule, cost: number): Expr {
 /** Counts `e` (excluding nested loop bodies, which get their own charge) and instruments loops below it. */
 function visit(m: BModule, stats: FuelStats, e: Expr): number {
   if (!e) return 0;
-  const id = binaryen.getExpressionId(e);
-  const k = kinds().get(id);
-  if (!k) throw new FuelError(`fuel instrumentation: unsupported expression kind (binaryen id ${id})`);
-  const { kind, api } = k;
-  if (k.name === 'Loop') {
+  const { name, api } = expressionInfo(e, 'fuel');
+  if (name === 'Loop') {
     const body = api['getBody']!(e) as Expr;
     const cost = Math.max(1, visit(m, stats, body));
     stats.loops++;
@@ -140,11 +64,10 @@ function visit(m: BModule, stats: FuelStats, e: Expr): number {
     return 1;
   }
   let n = 1;
-  for (const f of kind.fields ?? []) n += visit(m, stats, api[`get${f}`]!(e) as Expr);
-  if (kind.list) {
-    const count = api[`getNum${kind.list === 'Child' ? 'Children' : kind.list === 'CatchBody' ? 'CatchBodies' : 'Operands'}`]!(e) as number;
-    for (let i = 0; i < count; i++) n += visit(m, stats, api[`get${kind.list}At`]!(e, i) as Expr);
-  }
+  mapChildren(e, 'fuel', (child) => {
+    n += visit(m, stats, child);
+    return child;
+  });
   return n;
 }
 
