@@ -99,7 +99,7 @@ export interface PoolStats {
 
 const WORKER_URL = new URL('./worker-entry.js', import.meta.url);
 
-function toPoolCase(c: Case | PoolCase): PoolCase {
+export function toPoolCase(c: Case | PoolCase): PoolCase {
   const out: PoolCase = {
     id: c.id,
     modules: c.modules.map((m) => ({ bytes: m.bytes.byteLength === m.bytes.buffer.byteLength ? m.bytes : m.bytes.slice() })),

@@ -3,6 +3,7 @@
  * semantics (deterministic WASI, watchdog, classification), run in a pool of worker_threads.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { StepOp } from '../case.ts';
 import type { Feature } from '../features.ts';
 import type { Observation } from '../observation.ts';
@@ -10,6 +11,8 @@ import type { Case } from '../case.ts';
 import type { PoolOptions } from '../runtime/pool.ts';
 import { WorkerPool } from '../runtime/pool.ts';
 import { WA } from '../runtime/wasm-api.ts';
+import type { ProcessPoolOptions } from './process-pool.ts';
+import { ProcessPool } from './process-pool.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
 import type { Profile } from './profile.ts';
 
@@ -57,10 +60,35 @@ export function loadReferenceProfile(): Profile {
   return JSON.parse(readFileSync(new URL('./profiles/reference.json', import.meta.url), 'utf8')) as Profile;
 }
 
-export function createReferenceRuntime(options: { workers?: number } & PoolOptions = {}): Runtime {
+export interface ReferenceOptions extends PoolOptions, Omit<ProcessPoolOptions, 'processes'> {
+  /**
+   * Child processes to shard cases over (runtimes/process-pool.ts), each running its own pool of
+   * `workers` (default 1) worker threads; 0 (the default here) runs the pool in this process.
+   * `trapcheck run`/`fuzz` use `defaultReferenceProcesses()` (runtimes/registry.ts).
+   */
+  processes?: number;
+}
+
+/**
+ * Processes for the reference runtime of the CLI (`trapcheck run`, `fuzz`, `spec` …): one per
+ * core when there are several (V8 serialises wasm memory reservation across the threads of a
+ * process, so worker threads alone do not scale), none on one core. `TRAPCHECK_PROCESSES=N`
+ * overrides it (`0`: the in-process worker pool). Under vitest the default is in-process: test
+ * files create many short-lived runtimes, where a child's start-up (~0.3 s) costs more than
+ * sharding saves; the process mode has its own tests (test/runtimes/process-pool.test.ts).
+ */
+export function defaultReferenceProcesses(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env['TRAPCHECK_PROCESSES'];
+  if (set !== undefined && set !== '' && Number.isInteger(Number(set)) && Number(set) >= 0) return Number(set);
+  if (env['VITEST']) return 0;
+  const cores = availableParallelism();
+  return cores > 1 ? cores : 0;
+}
+
+export function createReferenceRuntime(options: ReferenceOptions = {}): Runtime {
   const profile = loadReferenceProfile();
   const capabilities: Capabilities = { steps: new Set(REFERENCE_STEPS), features: engineFeatures() };
-  let pool: WorkerPool | undefined;
+  let pool: WorkerPool | ProcessPool | undefined;
   return {
     name: 'reference',
     profile,
@@ -70,7 +98,7 @@ export function createReferenceRuntime(options: { workers?: number } & PoolOptio
     },
     executeAll(cases: readonly Case[]): Promise<Observation[]> {
       // created on first use: a runtime that is only listed or asked its version costs no threads
-      pool ??= new WorkerPool(options);
+      pool ??= options.processes ? new ProcessPool({ ...options, processes: options.processes }) : new WorkerPool(options);
       return pool.run(cases);
     },
     async close(): Promise<void> {

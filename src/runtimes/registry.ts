@@ -8,7 +8,11 @@ import type { Runtime } from './adapter.ts';
 type Factory = (binary?: string) => Promise<Runtime>;
 
 const FACTORIES: Record<string, Factory> = {
-  reference: async () => (await import('./reference.ts')).createReferenceRuntime(),
+  // sharded over child processes on a multi-core host (see defaultReferenceProcesses)
+  reference: async () => {
+    const { createReferenceRuntime, defaultReferenceProcesses } = await import('./reference.ts');
+    return createReferenceRuntime({ processes: defaultReferenceProcesses() });
+  },
   node: async (binary) => (await import('./engine.ts')).createEngineRuntime('node', binary),
   deno: async (binary) => (await import('./engine.ts')).createEngineRuntime('deno', binary),
   bun: async (binary) => (await import('./engine.ts')).createEngineRuntime('bun', binary),
