@@ -57,7 +57,16 @@ interface Job {
   maxSteps?: number;
   /** Times this job was lost to a worker death that no case can be blamed for. */
   unattributed: number;
+  /**
+   * For jobs with wasi-threads cases: until when dispatch waits for warm thread workers. A cold
+   * thread worker must start and load its code before a spawned thread runs, and under load that
+   * took seconds: counted against a case's watchdog budget it turned deadlocks into timeouts.
+   */
+  holdUntil?: number;
 }
+
+/** How long a threads job may wait for warm thread workers before it runs anyway. */
+const THREAD_WARMUP_MS = 30_000;
 
 interface Slot {
   worker: Worker;
@@ -155,8 +164,11 @@ export class WorkerPool {
         const job: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: 0 };
         for (let i = start; i < Math.min(cases.length, start + chunk); i++) {
           const pc = toPoolCase(cases[i]!);
-          // wasi-threads ahead: warm thread workers now, in parallel with the first cases
-          if (pc.threads) while (this.threadSlots.size < this.size * 2) this.spawnThreadWorker();
+          // wasi-threads ahead: warm thread workers now; the job waits for them (see holdUntil)
+          if (pc.threads) {
+            while (this.threadSlots.size < this.size * 2) this.spawnThreadWorker();
+            job.holdUntil ??= wallMs() + THREAD_WARMUP_MS;
+          }
           job.cases.push(pc);
           job.targets.push((obs) => this.settle(batch, i, obs));
         }
@@ -262,6 +274,7 @@ export class WorkerPool {
         t.worker.postMessage(t.pending);
         t.pending = undefined;
       }
+      this.dispatch(); // a threads job may have been waiting for this worker
       return;
     }
     if (m.type === 'spawn') {
@@ -369,12 +382,21 @@ export class WorkerPool {
 
   // --- scheduling ------------------------------------------------------------------------------
 
+  /** Enough warm thread workers for a threads job (or it has waited long enough). */
+  private threadsWarm(job: Job): boolean {
+    if (job.holdUntil === undefined) return true;
+    let ready = 0;
+    for (const t of this.threadSlots) if (t.ready && !t.retired) ready++;
+    return ready >= Math.min(this.size * 2, this.threadSlots.size) || wallMs() >= job.holdUntil;
+  }
+
   private dispatch(): void {
     if (this.closed) return;
     for (const slot of this.slots) {
-      if (this.queue.length === 0) break;
       if (!slot.ready || slot.job || slot.retired) continue;
-      const job = this.queue.shift()!;
+      const next = this.queue.findIndex((j) => this.threadsWarm(j));
+      if (next < 0) break;
+      const job = this.queue.splice(next, 1)[0]!;
       slot.job = job;
       slot.worker.ref();
       const msg: RunMessage = { type: 'run', id: job.id, cases: job.cases };
@@ -404,6 +426,7 @@ export class WorkerPool {
 
   /** The watchdog tick: a few shared-memory reads per busy worker. */
   private watch(): void {
+    this.dispatch(); // a threads job whose warm-up wait ran out
     const now = wallMs();
     for (const slot of this.slots) {
       const job = slot.job;

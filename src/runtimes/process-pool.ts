@@ -204,7 +204,7 @@ export class ProcessPool {
       return;
     }
     child.inflight.delete(m.id);
-    child.deadline = child.inflight.size ? Date.now() + this.allowance([...child.inflight.values()]) : Infinity;
+    child.deadline = child.inflight.size ? performance.now() + this.allowance([...child.inflight.values()]) : Infinity;
     if (m.t === 'done') m.observations.forEach((obs, i) => chunk.targets[i]!(obs));
     else chunk.targets.forEach((t) => t(crashObservation(`reference runtime child failed: ${m.message}`)));
     this.dispatch();
@@ -265,7 +265,7 @@ export class ProcessPool {
       this.queue.shift();
       head.started = false;
       best.inflight.set(head.id, head);
-      if (best.deadline === Infinity) best.deadline = Date.now();
+      if (best.deadline === Infinity) best.deadline = performance.now();
       best.deadline += this.allowance([head]);
       best.proc.send({ t: 'run', id: head.id, cases: head.cases } satisfies ToChild, undefined, undefined, () => undefined);
     }
@@ -308,7 +308,7 @@ export class ProcessPool {
   private startGuard(): void {
     if (this.guard) return;
     this.guard = setInterval(() => {
-      const now = Date.now();
+      const now = performance.now();
       for (const c of this.children) if (c.inflight.size > 0 && now > c.deadline) c.proc.kill('SIGKILL');
     }, 1_000);
     this.guard.unref();
