@@ -14,6 +14,7 @@
  */
 import binaryen from 'binaryen';
 import type { Case } from '../case.ts';
+import { emitUnoptimised } from '../wasm/builder.ts';
 
 export interface ModuleSize {
   bytes: number;
@@ -62,19 +63,6 @@ function read(bytes: Uint8Array): Mod {
   return m;
 }
 
-function emit(m: Mod): Uint8Array {
-  const opt = binaryen.getOptimizeLevel();
-  const shrink = binaryen.getShrinkLevel();
-  binaryen.setOptimizeLevel(0);
-  binaryen.setShrinkLevel(0);
-  try {
-    return m.emitBinary();
-  } finally {
-    binaryen.setOptimizeLevel(opt);
-    binaryen.setShrinkLevel(shrink);
-  }
-}
-
 function definedFunctions(m: Mod): binaryen.FunctionRef[] {
   const out: binaryen.FunctionRef[] = [];
   for (let i = 0; i < m.getNumFunctions(); i++) {
@@ -111,7 +99,7 @@ function variant(bytes: Uint8Array, edit: (m: Mod) => boolean | void): Uint8Arra
       m = read(bytes);
       if (edit(m) === false) return undefined;
       if (!m.validate()) return undefined;
-      const out = emit(m);
+      const out = emitUnoptimised(m);
       return (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(out) ? out : undefined;
     } catch {
       return undefined;

@@ -97,7 +97,7 @@ export function buildModule(
  * depend on global state other code (instrumentation passes) may change. The levels are global,
  * so they are restored afterwards.
  */
-function emitUnoptimised(m: BModule): Uint8Array {
+export function emitUnoptimised(m: BModule): Uint8Array {
   const opt = binaryen.getOptimizeLevel();
   const shrink = binaryen.getShrinkLevel();
   if (opt === 0 && shrink === 0) return m.emitBinary();
