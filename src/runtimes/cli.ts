@@ -57,85 +57,55 @@ export interface CliSpec {
 
 const CORE: readonly Feature[] = ['mvp', 'mutable-globals', 'sign-ext', 'nontrapping-fptoint', 'multi-value', 'bulk-memory', 'reference-types', 'simd', 'wasi', 'wasi-preopens'];
 
+/** Texts that are the spec's own assert_trap words: each names exactly its own kind. */
+function specWords(...kinds: TrapKind[]): Array<[string, TrapKind[]]> {
+  return kinds.map((k) => [k, [k]]);
+}
+const NUMERIC_AND_MEMORY: TrapKind[] = ['integer divide by zero', 'integer overflow', 'invalid conversion to integer', 'out of bounds memory access'];
+
 /** wasmtime's Trap Display texts (crates/environ/src/trap_encoding.rs). */
 const WASMTIME_MESSAGES: Array<[string, TrapKind[]]> = [
   ['wasm `unreachable` instruction executed', ['unreachable']],
-  ['integer divide by zero', ['integer divide by zero']],
-  ['integer overflow', ['integer overflow']],
-  ['invalid conversion to integer', ['invalid conversion to integer']],
-  ['out of bounds memory access', ['out of bounds memory access']],
+  ...specWords(...NUMERIC_AND_MEMORY, 'uninitialized element', 'indirect call type mismatch', 'call stack exhausted', 'unaligned atomic', 'null reference', 'cannot enter component instance'),
   ['undefined element: out of bounds table access', ['undefined element', 'out of bounds table access']],
-  ['uninitialized element', ['uninitialized element']],
-  ['indirect call type mismatch', ['indirect call type mismatch']],
-  ['call stack exhausted', ['call stack exhausted']],
-  ['unaligned atomic', ['unaligned atomic']],
   ['atomic wait on non-shared memory', ['expected shared memory']],
-  ['null reference', ['null reference']],
   ['all fuel consumed by WebAssembly', ['out of fuel']],
-  ['cannot enter component instance', ['cannot enter component instance']],
 ];
 
 /** wasmer's TrapCode texts (lib/types/src/trapcode.rs). */
 const WASMER_MESSAGES: Array<[string, TrapKind[]]> = [
-  ['unreachable', ['unreachable']],
-  ['integer divide by zero', ['integer divide by zero']],
-  ['integer overflow', ['integer overflow']],
-  ['invalid conversion to integer', ['invalid conversion to integer']],
-  ['out of bounds memory access', ['out of bounds memory access']],
+  ...specWords('unreachable', ...NUMERIC_AND_MEMORY, 'uninitialized element', 'indirect call type mismatch', 'call stack exhausted'),
   ['misaligned heap', ['unaligned atomic']],
   ['unaligned atomic access', ['unaligned atomic']],
   ['undefined element: out of bounds table access', ['undefined element', 'out of bounds table access']],
-  ['uninitialized element', ['uninitialized element']],
-  ['indirect call type mismatch', ['indirect call type mismatch']],
-  ['call stack exhausted', ['call stack exhausted']],
 ];
 
 /** WasmEdge's ErrCode texts (include/common/enum_errcode.hpp): the spec's own words. */
-const WASMEDGE_MESSAGES: Array<[string, TrapKind[]]> = [
-  ['unreachable', ['unreachable']],
-  ['integer divide by zero', ['integer divide by zero']],
-  ['integer overflow', ['integer overflow']],
-  ['invalid conversion to integer', ['invalid conversion to integer']],
-  ['out of bounds memory access', ['out of bounds memory access']],
-  ['out of bounds table access', ['out of bounds table access']],
-  ['undefined element', ['undefined element']],
-  ['uninitialized element', ['uninitialized element']],
-  ['indirect call type mismatch', ['indirect call type mismatch']],
-  ['call stack exhausted', ['call stack exhausted']],
-  ['unaligned atomic', ['unaligned atomic']],
-  ['expected shared memory', ['expected shared memory']],
-];
+const WASMEDGE_MESSAGES: Array<[string, TrapKind[]]> = specWords(
+  'unreachable',
+  ...NUMERIC_AND_MEMORY,
+  'out of bounds table access',
+  'undefined element',
+  'uninitialized element',
+  'indirect call type mismatch',
+  'call stack exhausted',
+  'unaligned atomic',
+  'expected shared memory',
+);
 
 /** wazero's wasmruntime errors (internal/wasmruntime/errors.go). */
 const WAZERO_MESSAGES: Array<[string, TrapKind[]]> = [
-  ['unreachable', ['unreachable']],
-  ['integer divide by zero', ['integer divide by zero']],
-  ['integer overflow', ['integer overflow']],
-  ['invalid conversion to integer', ['invalid conversion to integer']],
-  ['out of bounds memory access', ['out of bounds memory access']],
+  ...specWords('unreachable', ...NUMERIC_AND_MEMORY, 'indirect call type mismatch', 'unaligned atomic', 'expected shared memory'),
   // one error for every bad table index (past the end, null slot)
   ['invalid table access', ['undefined element', 'out of bounds table access', 'uninitialized element']],
-  ['indirect call type mismatch', ['indirect call type mismatch']],
   ['stack overflow', ['call stack exhausted']],
-  ['unaligned atomic', ['unaligned atomic']],
-  ['expected shared memory', ['expected shared memory']],
 ];
 
 /** WAMR's exception strings (core/iwasm/common/wasm_runtime_common.c). */
 const IWASM_MESSAGES: Array<[string, TrapKind[]]> = [
-  ['unreachable', ['unreachable']],
-  ['integer divide by zero', ['integer divide by zero']],
-  ['integer overflow', ['integer overflow']],
-  ['invalid conversion to integer', ['invalid conversion to integer']],
-  ['out of bounds memory access', ['out of bounds memory access']],
-  ['out of bounds table access', ['out of bounds table access']],
-  ['undefined element', ['undefined element']],
-  ['uninitialized element', ['uninitialized element']],
-  ['indirect call type mismatch', ['indirect call type mismatch']],
+  ...specWords('unreachable', ...NUMERIC_AND_MEMORY, 'out of bounds table access', 'undefined element', 'uninitialized element', 'indirect call type mismatch', 'unaligned atomic', 'expected shared memory'),
   ['wasm operand stack overflow', ['call stack exhausted']],
   ['native stack overflow', ['call stack exhausted']],
-  ['unaligned atomic', ['unaligned atomic']],
-  ['expected shared memory', ['expected shared memory']],
 ];
 
 function lastMatch(text: string, re: RegExp): string | undefined {
