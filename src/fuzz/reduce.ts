@@ -324,6 +324,15 @@ export async function reduceModule(c: Case, holds: (cases: Case[]) => Promise<bo
         const i = ok.indexOf(true);
         return i >= 0 ? list[i] : undefined;
       };
+      /** Evaluates the pending candidates; the first that keeps the finding becomes the module. */
+      const adoptWinner = async (): Promise<boolean> => {
+        const won = await flush();
+        if (!won) return false;
+        current = won.bytes;
+        size = moduleSize(current);
+        applied.push(won.label);
+        return true;
+      };
       for (const cand of reducer(current, c)) {
         const k = key(cand.bytes);
         if (tried.has(k)) continue;
@@ -331,22 +340,10 @@ export async function reduceModule(c: Case, holds: (cases: Case[]) => Promise<bo
         if (!smaller(moduleSize(cand.bytes), size)) continue;
         pending.push(cand);
         if (pending.length < batch && evaluations + pending.length < budget) continue;
-        const won = await flush();
-        if (won) {
-          current = won.bytes;
-          size = moduleSize(current);
-          applied.push(won.label);
-          continue progress;
-        }
+        if (await adoptWinner()) continue progress;
         if (evaluations >= budget) break progress;
       }
-      const won = await flush();
-      if (won) {
-        current = won.bytes;
-        size = moduleSize(current);
-        applied.push(won.label);
-        continue progress;
-      }
+      if (await adoptWinner()) continue progress;
     }
     break;
   }

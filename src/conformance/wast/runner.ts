@@ -159,6 +159,18 @@ interface Pending {
   observation?: Promise<Observation>;
 }
 
+type Counts = Pick<SpecTally, 'assertions' | 'passed' | 'failed' | 'imprecise' | 'knownDivergences' | 'skipped'>;
+
+/** Adds one file's verdict counts into a total. */
+function addCounts(into: Counts, from: Counts): void {
+  into.assertions += from.assertions;
+  into.passed += from.passed;
+  into.failed += from.failed;
+  into.imprecise += from.imprecise;
+  into.knownDivergences += from.knownDivergences;
+  into.skipped += from.skipped;
+}
+
 /**
  * Runs every assertion of the given `.wast` files/folders on `runtime`. Never throws for a
  * script's content (parse errors become file errors); throws TrapcheckError for a missing path.
@@ -228,21 +240,11 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
   const clean: SpecResult['cleanFiles'] = { files: 0, assertions: 0, passed: 0, imprecise: 0, failed: 0, knownDivergences: 0, skipped: 0, passRate: 1, notFailedRate: 1 };
   for (const r of results) {
     if (r.error !== undefined) summary.fileErrors++;
-    summary.assertions += r.assertions;
-    summary.passed += r.passed;
-    summary.failed += r.failed;
-    summary.imprecise += r.imprecise;
-    summary.knownDivergences += r.knownDivergences;
-    summary.skipped += r.skipped;
+    addCounts(summary, r);
     for (const [k, n] of Object.entries(r.skippedBy)) summary.skippedBy[k] = (summary.skippedBy[k] ?? 0) + n;
     if (!r.usesUnsupportedFeature && r.error === undefined) {
       clean.files++;
-      clean.assertions += r.assertions;
-      clean.passed += r.passed;
-      clean.imprecise += r.imprecise;
-      clean.failed += r.failed;
-      clean.knownDivergences += r.knownDivergences;
-      clean.skipped += r.skipped;
+      addCounts(clean, r);
     }
   }
   clean.passRate = clean.assertions === 0 ? 1 : clean.passed / clean.assertions;
