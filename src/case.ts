@@ -26,7 +26,10 @@ export type ExpectedOutcome =
   | { kind: 'exit'; code: number }
   | { kind: 'deadlock' }
   | { kind: 'timeout' }
-  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable' };
+  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable' }
+  | { kind: 'suspended'; at?: 'entry' | 'host' | 'fuel' }
+  | { kind: 'cancelled' }
+  | { kind: 'host-error' };
 
 /** A byte range of linear memory with its expected (or observed) contents, hex encoded. */
 export interface MemoryRegion {
@@ -81,6 +84,23 @@ export interface Expectation {
   globals?: Record<string, WasmValue>;
 }
 
+/**
+ * Where an async call stops (the `pauseAt` of a `call` / `resume` step). Exact by construction,
+ * never wall time:
+ * - `entry`: the call is created but not started (a future never polled);
+ * - `{suspension: k}`: inside the k-th suspendable host call (`trapcheck:host.yield` /
+ *   `trapcheck:host.block`) counted from this step, 1-based;
+ * - `{fuel: n}`: the budget is set to n units before the call runs (or, on `resume`, added), and
+ *   running dry pauses instead of trapping. Units are trapcheck's metering (DESIGN §5 "Fuel").
+ */
+export type PausePoint = 'entry' | { suspension: number } | { fuel: number };
+
+/** A value crossing a component boundary: `u32` (core i32) or `string` (lowered through `cabi_realloc`). */
+export interface ComponentValue {
+  type: 'u32' | 'string';
+  value: string;
+}
+
 interface StepBase {
   /** Which instance the step addresses (`as` of an instantiate step); default: the latest one. */
   instance?: string;
@@ -98,7 +118,21 @@ export type Step =
   /** Make an instance's exports importable under a module name (spec `register`). */
   | (StepBase & { op: 'register'; as: string })
   /** Decode + validate + link only (spec assert_invalid / assert_malformed / assert_unlinkable). */
-  | (StepBase & { op: 'compile'; module: number });
+  | (StepBase & { op: 'compile'; module: number })
+  /**
+   * An async call (core instance of a `fuel` / `asyncify` case) or a lifted call (component
+   * instance). Without `pauseAt` it runs to the end: suspensions resume at once (`block` returns 0)
+   * and running out of fuel traps. `call` names it for later `resume` / `cancel` steps.
+   */
+  | (StepBase & { op: 'call'; export: string; args?: Array<WasmValue | ComponentValue>; call?: string; pauseAt?: PausePoint })
+  /** Continues a suspended call; `value` is what a pending `block` returns (default 0); `fuel` adds budget (default: unlimited). */
+  | (StepBase & { op: 'resume'; call: string; value?: number; fuel?: number; pauseAt?: PausePoint })
+  /** Abandons a call (a dropped future): `cancelled` if it was pending, `return []` if it had already ended. */
+  | (StepBase & { op: 'cancel'; call: string })
+  /** Sets the fuel of the addressed instance (component cases: of the store) to `amount` units. */
+  | (StepBase & { op: 'refuel'; amount: number })
+  /** wasmtime-legacy profile only: the embedder's explicit `post_return` after a lifted call of `export`. */
+  | (StepBase & { op: 'post-return'; export: string });
 
 export type StepOp = Step['op'];
 
@@ -121,6 +155,46 @@ export interface WasiConfig {
   dirs?: Array<{ host: string; guest: string }>;
 }
 
+export const COMPONENT_PROFILES = ['spec', 'wasmtime-legacy', 'wasmtime-store'] as const;
+/**
+ * Which rules a component case is judged by (../shared/reference/instance-semantics.md §7):
+ * - `spec`: the Component Model as of CM #650: post-return runs inside the lifted call, a trap
+ *   locks down the instance that trapped;
+ * - `wasmtime-legacy`: wasmtime ≤ 41: the embedder calls `post-return` itself, and a second call
+ *   before it traps `cannot enter component instance`; poisoning is per instance;
+ * - `wasmtime-store`: wasmtime ≥ 42: post-return is automatic, and any trap (or cancelled call)
+ *   poisons every component instance of the store (the case).
+ */
+export type ComponentProfile = (typeof COMPONENT_PROFILES)[number];
+
+/** A lifted export: core export `name`, post-return `cabi_post_<name>` when the module exports it. */
+export interface ComponentFuncType {
+  params: Array<'u32' | 'string'>;
+  results: Array<'u32'>;
+}
+
+/**
+ * What a host import (core import `$root.<name>`, the canonical name of a world-level function
+ * import) does when a component calls it. Every import is lowered: it traps `cannot leave
+ * component instance` when called from post-return or realloc.
+ * - `return`: returns `value` (u32) or nothing;
+ * - `throw`: the host function fails with an error (not a wasm trap);
+ * - `call`: the host calls the lifted `export` of component instance `instance` (`as` name) with
+ *   `args` and returns its result: re-entry when that is the caller (C7), allowed otherwise (C8);
+ * - `exit`: `wasi:cli/exit.exit` (core import `wasi:cli/exit@0.2.0.exit`): ends the process with 0 (ok) or 1 (err).
+ */
+export type HostImport =
+  | { kind: 'return'; value?: number }
+  | { kind: 'throw'; message: string }
+  | { kind: 'call'; instance: string; export: string; args?: number[] }
+  | { kind: 'exit' };
+
+export interface ComponentConfig {
+  profile: ComponentProfile;
+  exports: Record<string, ComponentFuncType>;
+  imports?: Record<string, HostImport & { params: Array<'u32'>; results: Array<'u32'> }>;
+}
+
 export type Provenance =
   | { kind: 'generator'; generator: string; version: number; seed: number; path: string; params?: unknown }
   | { kind: 'bug'; title: string; links: string[]; catalog?: number }
@@ -134,6 +208,8 @@ export interface Case {
   modules: CaseModule[];
   features: Feature[];
   wasi?: WasiConfig;
+  /** Present: every instance of the case is a component instance over its core module (src/component/). */
+  component?: ComponentConfig;
   steps: Step[];
   provenance: Provenance;
   /** Coverage labels (trap kind, placement, exit site …) tallied by reports and fuzz stats. */
@@ -152,6 +228,7 @@ export interface CaseFile {
   module: string;
   features: Feature[];
   wasi?: WasiConfig;
+  component?: ComponentConfig;
   steps: Step[];
   provenance: Provenance;
   tags?: Record<string, string>;
@@ -169,6 +246,7 @@ export function toCaseFile(c: Case, moduleFile: string): CaseFile {
     provenance: c.provenance,
   };
   if (c.wasi) file.wasi = c.wasi;
+  if (c.component) file.component = c.component;
   if (c.tags) file.tags = c.tags;
   if (c.timeoutMs !== undefined) file.timeoutMs = c.timeoutMs;
   return file;
@@ -218,15 +296,20 @@ function checkExpected(v: Json, source: string, path: string): ExpectedOutcome {
     case 'exit':
       if (typeof v['code'] !== 'number' || !Number.isInteger(v['code'])) fail(source, `${path}.code`, 'must be an integer');
       break;
+    case 'suspended':
+      if (v['at'] !== undefined && !['entry', 'host', 'fuel'].includes(String(v['at']))) fail(source, `${path}.at`, 'must be entry, host or fuel');
+      break;
     case 'deadlock':
     case 'timeout':
+    case 'cancelled':
+    case 'host-error':
       break;
     case 'rejected':
       if (!['malformed', 'invalid', 'unlinkable'].includes(String(v['stage'])))
         fail(source, `${path}.stage`, 'must be malformed, invalid or unlinkable');
       break;
     default:
-      fail(source, `${path}.kind`, `must be return, trap, exit, deadlock, timeout or rejected, got ${JSON.stringify(v['kind'])}`);
+      fail(source, `${path}.kind`, `must be return, trap, exit, deadlock, timeout, rejected, suspended, cancelled or host-error, got ${JSON.stringify(v['kind'])}`);
   }
   return v as unknown as ExpectedOutcome;
 }
@@ -281,7 +364,26 @@ function checkProcess(p: Json, source: string, path: string): void {
   }
 }
 
-const STEP_OPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile'];
+const STEP_OPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile', 'call', 'resume', 'cancel', 'refuel', 'post-return'];
+
+function count(v: Json, min: number): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= Number.MAX_SAFE_INTEGER;
+}
+
+function checkPause(v: Json, source: string, path: string): void {
+  if (v === 'entry') return;
+  if (isObject(v) && Object.keys(v).length === 1 && (count(v['suspension'], 1) || count(v['fuel'], 0))) return;
+  fail(source, path, 'must be "entry", {suspension: k ≥ 1} or {fuel: n ≥ 0}');
+}
+
+function checkCallArg(a: Json, source: string, path: string): void {
+  if (isObject(a) && (a['type'] === 'u32' || a['type'] === 'string')) {
+    if (typeof a['value'] !== 'string') fail(source, `${path}.value`, 'must be a string');
+    if (a['type'] === 'u32' && !/^\d+$/.test(a['value'] as string)) fail(source, `${path}.value`, 'must be a u32 in decimal text');
+    return;
+  }
+  checkValue(a, source, path);
+}
 
 function checkStep(v: Json, source: string, path: string): Step {
   if (!isObject(v)) fail(source, path, 'must be an object with an `op`');
@@ -298,7 +400,50 @@ function checkStep(v: Json, source: string, path: string): Step {
   }
   if (op === 'get') str(v, 'global', source, path);
   if (op === 'register') str(v, 'as', source, path);
+  if (op === 'call' || op === 'post-return') str(v, 'export', source, path);
+  if (op === 'call' && v['args'] !== undefined) {
+    if (!Array.isArray(v['args'])) fail(source, `${path}.args`, 'must be an array');
+    v['args'].forEach((a, i) => checkCallArg(a, source, `${path}.args[${i}]`));
+  }
+  if (op === 'resume' || op === 'cancel') str(v, 'call', source, path);
+  if (op === 'call' && v['call'] !== undefined) str(v, 'call', source, path);
+  if ((op === 'call' || op === 'resume') && v['pauseAt'] !== undefined) checkPause(v['pauseAt'], source, `${path}.pauseAt`);
+  if (op === 'resume') {
+    if (v['value'] !== undefined && !(Number.isInteger(v['value']) && Math.abs(v['value'] as number) <= 0xffffffff)) fail(source, `${path}.value`, 'must be an i32');
+    if (v['fuel'] !== undefined && !count(v['fuel'], 0)) fail(source, `${path}.fuel`, 'must be a non-negative integer');
+  }
+  if (op === 'refuel' && !count(v['amount'], 0)) fail(source, `${path}.amount`, v['amount'] === undefined ? 'is missing' : 'must be a non-negative integer');
   return v as unknown as Step;
+}
+
+const HOST_IMPORT_KINDS = ['return', 'throw', 'call', 'exit'];
+
+function checkComponent(v: Json, source: string, path: string): void {
+  if (!isObject(v)) fail(source, path, 'must be an object {profile, exports, imports?}');
+  if (!(COMPONENT_PROFILES as readonly unknown[]).includes(v['profile'])) fail(source, `${path}.profile`, `must be one of ${COMPONENT_PROFILES.join(', ')}`);
+  const types = (t: Json, allowed: string[], at: string): void => {
+    if (!Array.isArray(t) || t.some((x) => !allowed.includes(String(x)))) fail(source, at, `must be an array of ${allowed.join(' / ')}`);
+  };
+  if (!isObject(v['exports']) || Object.keys(v['exports']).length === 0) fail(source, `${path}.exports`, 'must name at least one lifted export');
+  for (const [name, f] of Object.entries(v['exports'])) {
+    if (!isObject(f)) fail(source, `${path}.exports.${name}`, 'must be {params, results}');
+    types(f['params'], ['u32', 'string'], `${path}.exports.${name}.params`);
+    types(f['results'], ['u32'], `${path}.exports.${name}.results`);
+    if ((f['results'] as unknown[]).length > 1) fail(source, `${path}.exports.${name}.results`, 'must have at most one result');
+  }
+  if (v['imports'] === undefined) return;
+  if (!isObject(v['imports'])) fail(source, `${path}.imports`, 'must be an object of name → host import');
+  for (const [name, h] of Object.entries(v['imports'])) {
+    const at = `${path}.imports.${name}`;
+    if (!isObject(h) || !HOST_IMPORT_KINDS.includes(String(h['kind']))) fail(source, `${at}.kind`, `must be one of ${HOST_IMPORT_KINDS.join(', ')}`);
+    types(h['params'], ['u32'], `${at}.params`);
+    types(h['results'], ['u32'], `${at}.results`);
+    if (h['kind'] === 'throw' && typeof h['message'] !== 'string') fail(source, `${at}.message`, 'must be a string');
+    if (h['kind'] === 'call') {
+      str(h, 'instance', source, at);
+      str(h, 'export', source, at);
+    }
+  }
 }
 
 /** Validates an untrusted case JSON document; throws a one-line INVALID_CASE error naming the field. */
@@ -324,6 +469,7 @@ export function parseCaseFile(json: Json, source: string): CaseFile {
     if (!Array.isArray(prov['links']) || prov['links'].length === 0) fail(source, '$.provenance.links', 'must list at least one link');
   }
   if (json['wasi'] !== undefined && !isObject(json['wasi'])) fail(source, '$.wasi', 'must be an object');
+  if (json['component'] !== undefined) checkComponent(json['component'], source, '$.component');
   if (json['timeoutMs'] !== undefined && !(Number.isInteger(json['timeoutMs']) && (json['timeoutMs'] as number) > 0))
     fail(source, '$.timeoutMs', 'must be a positive integer');
   return json as unknown as CaseFile;

@@ -33,6 +33,8 @@ export function formatExpected(e: ExpectedOutcome): string {
       return `exit ${e.code}`;
     case 'rejected':
       return `rejected as ${e.stage}`;
+    case 'suspended':
+      return e.at ? `suspended (${e.at})` : 'suspended';
     default:
       return e.kind;
   }
@@ -107,8 +109,12 @@ export function outcomeVerdict(expected: ExpectedOutcome, observed: Outcome, pro
       return observed.stage === expected.stage || (observed.stage === 'compile' && expected.stage !== 'unlinkable')
         ? { verdict: 'pass' }
         : mismatch();
+    case 'suspended':
+      return observed.kind === 'suspended' && (expected.at === undefined || expected.at === observed.at) ? { verdict: 'pass' } : mismatch();
     case 'deadlock':
     case 'timeout':
+    case 'cancelled':
+    case 'host-error':
       return observed.kind === expected.kind ? { verdict: 'pass' } : mismatch();
   }
 }

@@ -68,7 +68,17 @@ export type Outcome =
    * `compile` is what JS-API engines report: the API raises one CompileError for a malformed
    * and an invalid module alike, so it matches either expectation.
    */
-  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'compile' | 'unlinkable'; message: string };
+  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'compile' | 'unlinkable'; message: string }
+  /**
+   * An async call (`call` / `resume` step with `pauseAt`) stopped at its pause point: the k-th
+   * suspension of a suspendable host import, its fuel budget, or before entry. It holds no value;
+   * the call can be resumed or cancelled.
+   */
+  | { kind: 'suspended'; at: 'entry' | 'host' | 'fuel' }
+  /** A `cancel` step abandoned a pending call (a dropped future): no value, no rewind. */
+  | { kind: 'cancelled' }
+  /** A host import failed with a host error (not a wasm trap); the error propagated out of the call. */
+  | { kind: 'host-error'; message: string };
 
 export type OutcomeKind = Outcome['kind'];
 
@@ -114,5 +124,11 @@ export function formatOutcome(o: Outcome): string {
       return `unsupported (${o.feature})`;
     case 'rejected':
       return `rejected as ${o.stage}${o.message ? ` (${o.message})` : ''}`;
+    case 'suspended':
+      return `suspended (${o.at === 'host' ? 'in a host call' : o.at === 'fuel' ? 'out of its fuel slice' : 'before entry'})`;
+    case 'cancelled':
+      return 'cancelled';
+    case 'host-error':
+      return `host error (${o.message})`;
   }
 }

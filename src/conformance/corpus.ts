@@ -236,6 +236,7 @@ export async function loadCaseFile(path: string): Promise<Case> {
     provenance: parsed.provenance,
   };
   if (parsed.wasi !== undefined) c.wasi = parsed.wasi;
+  if (parsed.component !== undefined) c.component = parsed.component;
   if (parsed.tags !== undefined) c.tags = parsed.tags;
   if (parsed.timeoutMs !== undefined) c.timeoutMs = parsed.timeoutMs;
   return c;

@@ -29,6 +29,12 @@ export interface RunnableCase {
   threads?: boolean;
   /** The case declares `lunatic`: the module is the root of a Lunatic-style process system (src/runtime/process/). */
   lunatic?: boolean;
+  /** The case declares `fuel`: its modules are metered (src/wasm/instrument/fuel.ts) and `refuel` / fuel pause points apply. */
+  fuel?: boolean;
+  /** The case declares `asyncify`: `trapcheck:host.yield` / `.block` imports suspend, so calls can pause, resume and be cancelled. */
+  asyncify?: boolean;
+  /** A component case: instances are component instances (src/component/). */
+  component?: Case['component'];
 }
 
 export interface ExecOptions {

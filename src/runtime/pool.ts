@@ -118,6 +118,9 @@ export function toPoolCase(c: Case | PoolCase): PoolCase {
   if (c.timeoutMs !== undefined) out.timeoutMs = c.timeoutMs;
   if ('features' in c ? c.features.includes('wasi-threads') : c.threads) out.threads = true;
   if ('features' in c ? c.features.includes('lunatic') : c.lunatic) out.lunatic = true;
+  if ('features' in c ? c.features.includes('fuel') : c.fuel) out.fuel = true;
+  if ('features' in c ? c.features.includes('asyncify') : c.asyncify) out.asyncify = true;
+  if (c.component) out.component = c.component;
   return out;
 }
 
