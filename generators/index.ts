@@ -12,6 +12,8 @@ import { controls } from './controls.ts';
 import { wasiExit } from './wasi-exit.ts';
 import { threadPanic } from './thread-panic.ts';
 import { isolation } from './isolation.ts';
+import { component } from './component.ts';
+import { cancellation } from './cancellation.ts';
 
 export type { Family, Origin } from './family.ts';
 
@@ -22,6 +24,8 @@ export const FAMILIES: Record<string, Family<any>> = {
   [wasiExit.name]: wasiExit,
   [threadPanic.name]: threadPanic,
   [isolation.name]: isolation,
+  [component.name]: component,
+  [cancellation.name]: cancellation,
 };
 
 export { FAMILY_NAMES } from './names.ts';

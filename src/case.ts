@@ -82,6 +82,11 @@ export interface Expectation {
   memory?: MemoryRegion[];
   /** Exported globals after the step. */
   globals?: Record<string, WasmValue>;
+  /**
+   * `fuel` cases: the addressed instance's remaining fuel units after the step (never below 0:
+   * running dry leaves 0). Fuel spent by code that then trapped is gone (bug-catalog #36).
+   */
+  fuel?: number;
 }
 
 /**
@@ -181,12 +186,18 @@ export interface ComponentFuncType {
  * - `throw`: the host function fails with an error (not a wasm trap);
  * - `call`: the host calls the lifted `export` of component instance `instance` (`as` name) with
  *   `args` and returns its result: re-entry when that is the caller (C7), allowed otherwise (C8);
- * - `exit`: `wasi:cli/exit.exit` (core import `wasi:cli/exit@0.2.0.exit`): ends the process with 0 (ok) or 1 (err).
+ * - `exit`: `wasi:cli/exit.exit` (core import `wasi:cli/exit@0.2.0.exit`): ends the process with 0 (ok) or 1 (err);
+ * - `adapter`: not a host function but a fused guest→guest link (wasmtime FACT adapter): the
+ *   lowered import is the lifted `export` of component instance `instance`. Lift and lower in the
+ *   same instance trap `cannot enter component instance` unconditionally (C10); another
+ *   instance is an ordinary cross-component call, whose post-return the adapter runs itself.
+ * `call` / `adapter` pass `args` when given, else the import's own arguments.
  */
 export type HostImport =
   | { kind: 'return'; value?: number }
   | { kind: 'throw'; message: string }
   | { kind: 'call'; instance: string; export: string; args?: number[] }
+  | { kind: 'adapter'; instance: string; export: string; args?: number[] }
   | { kind: 'exit' };
 
 export interface ComponentConfig {
@@ -330,6 +341,7 @@ function checkExpectation(v: Json, source: string, path: string): Expectation {
     if (!isObject(v['globals'])) fail(source, `${path}.globals`, 'must be an object of name → value');
     for (const [name, g] of Object.entries(v['globals'])) checkValue(g, source, `${path}.globals.${name}`);
   }
+  if (v['fuel'] !== undefined && !count(v['fuel'], 0)) fail(source, `${path}.fuel`, 'must be a non-negative integer (remaining fuel units)');
   if (v['processes'] !== undefined) {
     if (!Array.isArray(v['processes'])) fail(source, `${path}.processes`, 'must be an array of process expectations');
     v['processes'].forEach((p, i) => checkProcess(p, source, `${path}.processes[${i}]`));
@@ -416,7 +428,7 @@ function checkStep(v: Json, source: string, path: string): Step {
   return v as unknown as Step;
 }
 
-const HOST_IMPORT_KINDS = ['return', 'throw', 'call', 'exit'];
+const HOST_IMPORT_KINDS = ['return', 'throw', 'call', 'adapter', 'exit'];
 
 function checkComponent(v: Json, source: string, path: string): void {
   if (!isObject(v)) fail(source, path, 'must be an object {profile, exports, imports?}');
@@ -439,11 +451,17 @@ function checkComponent(v: Json, source: string, path: string): void {
     types(h['params'], ['u32'], `${at}.params`);
     types(h['results'], ['u32'], `${at}.results`);
     if (h['kind'] === 'throw' && typeof h['message'] !== 'string') fail(source, `${at}.message`, 'must be a string');
-    if (h['kind'] === 'call') {
+    if (h['kind'] === 'call' || h['kind'] === 'adapter') {
       str(h, 'instance', source, at);
       str(h, 'export', source, at);
+      if (h['args'] !== undefined && !(Array.isArray(h['args']) && h['args'].every((a) => Number.isInteger(a) && (a as number) >= 0 && (a as number) <= 0xffffffff)))
+        fail(source, `${at}.args`, 'must be an array of u32 numbers');
     }
+    if (h['kind'] === 'return' && h['value'] !== undefined && !(Number.isInteger(h['value']) && Math.abs(h['value'] as number) <= 0xffffffff))
+      fail(source, `${at}.value`, 'must be a u32');
   }
+  if (Object.values(v['imports']).filter((h) => isObject(h) && h['kind'] === 'exit').length > 1)
+    fail(source, `${path}.imports`, 'may hold at most one exit import (there is one wasi:cli/exit@0.2.0.exit)');
 }
 
 /** Validates an untrusted case JSON document; throws a one-line INVALID_CASE error naming the field. */

@@ -175,6 +175,10 @@ export function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgem
         reason: `global ${name} differs: expected ${formatValue(value)}, observed ${seen ? formatValue(seen) : 'missing'}`,
       };
   }
+  if (exp.fuel !== undefined && obs.fuel !== exp.fuel) {
+    const seen = obs.fuel === undefined ? 'not metered' : String(obs.fuel);
+    return { verdict: 'fail', expected: `fuel ${exp.fuel}`, observed: `fuel ${seen}`, reason: `remaining fuel differs: expected ${exp.fuel}, observed ${seen}` };
+  }
   for (const stream of ['stdout', 'stderr'] as const) {
     const want = exp[stream];
     if (want !== undefined && obs[stream] !== want)

@@ -25,6 +25,8 @@ export interface StepObservation {
   /** The regions the step's expectation names, read after the step. */
   memory?: MemoryRegion[];
   globals?: Record<string, WasmValue>;
+  /** `fuel` cases: remaining fuel units of the addressed instance (absent: unmetered). */
+  fuel?: number;
   /** Lunatic cases: every process, when the expectation names `processes`. */
   processes?: ProcessObservation[];
   /** Captured output of the whole case up to the end of this step (UTF-8). */

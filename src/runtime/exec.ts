@@ -4,7 +4,7 @@
  * (under a watchdog), benchmarks run it in-process. It never throws for a wasm-level event:
  * traps, exits, link and compile failures all become outcomes; a harness bug becomes `crash`.
  */
-import type { Case, CaseModule, MemoryRegion, Step } from '../case.ts';
+import type { Case, CaseModule, MemoryRegion, PausePoint, Step } from '../case.ts';
 import type { Observation, ProcessObservation, StepObservation } from '../observation.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
 import { fromJs, toJs } from '../values.ts';
@@ -18,6 +18,13 @@ import type { WasmExports, WasmModule } from './wasm-api.ts';
 import { WA } from './wasm-api.ts';
 import type { MemoryBinding } from './wasi/wasi.ts';
 import { Deadlocked, isImplementedWasiFunction, ProcExit, WASI_MODULE, WasiHost, WasiUnsupported } from './wasi/wasi.ts';
+import type { ComponentInstance } from '../component/instance.ts';
+import { ComponentStore } from '../component/store.ts';
+import { COMPONENT_STEP_OPS, runComponentStep } from '../component/steps.ts';
+import { FUEL_MODULE, HOST_MODULE, isOutOfFuel, OUT_OF_FUEL_MESSAGE } from '../wasm/instrument/fuel-abi.ts';
+import { SuspendUnsupported } from './calls/asyncify-stack.ts';
+import { CallUnsupported, CoreCalls } from './calls/core-calls.ts';
+import type { CoreCallState, PendingCall, ResumeOptions } from './calls/types.ts';
 
 /** What the executor needs of a Case (the pool sends exactly this, without WAT text or provenance). */
 export interface RunnableCase {
@@ -50,6 +57,13 @@ export interface ExecOptions {
   threads?: ThreadRuntime;
   /** Lunatic-style processes (loaded by the pool worker only for `lunatic` cases; binaryen). Absent: such cases are `unsupported`. */
   processes?: ProcessRuntime;
+  /** Fuel / Asyncify instrumentation for `fuel` / `asyncify` cases (src/runtime/calls/instrument.ts; binaryen, loaded lazily). Absent: such cases are `unsupported`. */
+  calls?: CallRuntime;
+}
+
+/** What exec needs from src/runtime/calls/instrument.ts (kept as a type: loaded lazily). */
+export interface CallRuntime {
+  instrument(bytes: Uint8Array, flags: { fuel: boolean; asyncify: boolean }): { bytes: Uint8Array };
 }
 
 /** What exec needs from src/runtime/process/ (kept as a type: loaded lazily). */
@@ -87,6 +101,10 @@ interface Inst {
   exports: WasmExports;
   moduleIndex: number;
   binding: MemoryBinding;
+  /** Component cases: the component instance over this core instance (src/component/). */
+  component?: ComponentInstance;
+  /** `fuel` / `asyncify` cases: async calls, fuel and pause points of this instance (src/runtime/calls/). */
+  calls?: CoreCalls;
 }
 
 /** A named or current instance slot that could not be created because of an `unsupported` outcome. */
@@ -121,12 +139,15 @@ export class CaseRun {
   private proc: ThreadedProcessLike | undefined;
   /** The process system of a `lunatic` case (created at its first instantiate). */
   private lunaticSystem: ProcessSystemLike | undefined;
+  /** The component store of a component case (created at its first instantiate). */
+  private componentStore: ComponentStore | undefined;
 
   constructor(
     readonly c: RunnableCase,
     engine: Engine = ENGINE,
     private readonly threads?: ThreadRuntime,
     private readonly processes?: ProcessRuntime,
+    private readonly callRuntime?: CallRuntime,
   ) {
     this.engine = engine;
   }
@@ -162,15 +183,19 @@ export class CaseRun {
     if (this.proc !== undefined && this.exitOutcome === undefined) this.exitOutcome = this.proc.ended();
     const outcome = this.exitOutcome ?? this.outcomeOf(step);
     const exp = step.expect;
-    if (exp.memory === undefined && exp.globals === undefined && exp.stdout === undefined && exp.stderr === undefined && exp.processes === undefined) return { outcome };
+    if (exp.memory === undefined && exp.globals === undefined && exp.stdout === undefined && exp.stderr === undefined && exp.processes === undefined && exp.fuel === undefined) return { outcome };
     const obs: StepObservation = { outcome };
     if (exp.processes !== undefined) {
       const regions = new Map<number, readonly MemoryRegion[]>();
       for (const p of exp.processes) if (p.memory) regions.set(p.pid, p.memory);
       obs.processes = this.lunaticSystem ? this.lunaticSystem.observe(regions) : [];
     }
-    const target = exp.memory !== undefined || exp.globals !== undefined ? this.lookup(step.instance) : undefined;
+    const target = exp.memory !== undefined || exp.globals !== undefined || exp.fuel !== undefined ? this.lookup(step.instance) : undefined;
     const inst = target && 'exports' in target ? target : undefined;
+    if (exp.fuel !== undefined) {
+      const left = inst?.calls?.fuel;
+      if (left !== undefined) obs.fuel = left;
+    }
     if (exp.memory !== undefined) obs.memory = inst ? readRegions(inst, exp.memory) : [];
     if (exp.globals !== undefined) obs.globals = inst ? this.readGlobals(inst, Object.keys(exp.globals)) : {};
     if (exp.stdout !== undefined) obs.stdout = this.stdout;
@@ -179,6 +204,7 @@ export class CaseRun {
   }
 
   private outcomeOf(step: Step): Outcome {
+    if (this.c.component !== undefined && COMPONENT_STEP_OPS.has(step.op)) return this.componentStep(step);
     switch (step.op) {
       case 'instantiate':
         return this.instantiate(step.module ?? 0, step.as);
@@ -192,6 +218,14 @@ export class CaseRun {
         return this.register(step.instance, step.as);
       case 'compile':
         return this.compileOnly(step.module);
+      case 'call':
+        return this.callStep(step.instance, step.export, step.args ?? [], step.call ?? step.export, step.pauseAt);
+      case 'resume':
+        return this.settle(step.call, (p) => p.resume(resumeOptions(step)));
+      case 'cancel':
+        return this.cancelStep(step.call);
+      case 'refuel':
+        return this.refuel(step.instance, step.amount);
       default:
         return { kind: 'unsupported', feature: `step ${(step as { op: string }).op}` };
     }
@@ -210,6 +244,8 @@ export class CaseRun {
   }
 
   private failureSingle(e: unknown): Outcome {
+    if (isOutOfFuel(e)) return { kind: 'trap', trap: ['out of fuel'], message: OUT_OF_FUEL_MESSAGE };
+    if (e instanceof CallUnsupported || e instanceof SuspendUnsupported) return { kind: 'unsupported', feature: e.message };
     if (e instanceof Deadlocked) return { kind: 'deadlock' };
     if (this.wasi?.exited) return this.exit(this.wasi.exit.code);
     if (e instanceof ProcExit) return this.exit(e.code);
@@ -233,12 +269,41 @@ export class CaseRun {
     if (cached) return cached;
     const m = this.c.modules[index];
     if (!m) return { kind: 'crash', detail: `case has no module ${index} (it has ${this.c.modules.length})` };
+    if (this.instrumented) return this.instrumentedModule(index, m.bytes);
     try {
       const compiled = new WA.Module(m.bytes);
       this.compiled[index] = compiled;
       return compiled;
     } catch (e) {
       return this.failure(e);
+    }
+  }
+
+  /** `fuel` / `asyncify` core cases: modules run metered and suspendable (src/runtime/calls/). */
+  private get instrumented(): boolean {
+    return (this.c.fuel === true || this.c.asyncify === true) && !this.c.lunatic && !this.c.threads;
+  }
+
+  /** The instrumented module; bytes binaryen cannot instrument are judged by compiling them as they are. */
+  private instrumentedModule(index: number, bytes: Uint8Array): WasmModule | Outcome {
+    if (!this.callRuntime) return { kind: 'unsupported', feature: 'fuel / asyncify instrumentation (runs only in the reference runtime\'s worker pool)' };
+    let instrumented: Uint8Array;
+    try {
+      instrumented = this.callRuntime.instrument(bytes, { fuel: this.c.fuel === true, asyncify: this.c.asyncify === true }).bytes;
+    } catch (e) {
+      try {
+        new WA.Module(bytes);
+      } catch (compileError) {
+        return this.failure(compileError);
+      }
+      return { kind: 'unsupported', feature: `fuel / asyncify instrumentation: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    try {
+      const compiled = new WA.Module(instrumented);
+      this.compiled[index] = compiled;
+      return compiled;
+    } catch (e) {
+      return { kind: 'crash', detail: `instrumented module does not compile: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 
@@ -341,17 +406,20 @@ export class CaseRun {
     }
     const original = this.module(index);
     if ('kind' in original) return original as Outcome;
-    const rewrite = this.startRewrite(index);
+    const rewrite = this.instrumented ? null : this.startRewrite(index);
     const module = rewrite ? rewrite.module : original;
     const binding: MemoryBinding = { memory: undefined };
     const imports: Record<string, Record<string, unknown>> = {};
+    const component = this.c.component !== undefined ? this.components().create(as) : undefined;
+    const calls = this.instrumented ? new CoreCalls({ metered: this.c.fuel === true, suspendable: this.c.asyncify === true }) : undefined;
     for (const imp of WA.Module.imports(module)) {
       let ns: Record<string, unknown> | undefined = imports[imp.module];
       if (!ns) {
         if (imp.module === WASI_MODULE && !this.registry.has(WASI_MODULE)) ns = this.host().importsFor(binding);
         else if (imp.module === 'spectest' && !this.registry.has('spectest'))
           ns = this.spectest ??= createSpectest((line) => this.host().stdout.write(new TextEncoder().encode(`${line}\n`)));
-        else ns = this.registry.get(imp.module);
+        else if (calls && (imp.module === FUEL_MODULE || imp.module === HOST_MODULE)) ns = calls.imports[imp.module];
+        else ns = component?.imports[imp.module] ?? this.registry.get(imp.module);
         if (!ns) return { kind: 'rejected', stage: 'unlinkable', message: `unknown import ${imp.module}.${imp.name}` };
         imports[imp.module] = ns;
       }
@@ -392,9 +460,28 @@ export class CaseRun {
       if (this.wasi?.exited) return this.exit(this.wasi.exit.code);
     }
     const inst: Inst = { exports, moduleIndex: index, binding };
+    if (calls) inst.calls = calls.bind(exports, () => binding.memory);
+    if (component) {
+      this.components().attach(component.instance, exports, inst.calls);
+      inst.component = component.instance;
+    }
     this.current = inst;
     if (as !== undefined) this.named.set(as, inst);
     return RETURN_NOTHING;
+  }
+
+  // --- component cases (src/component/) ------------------------------------------------------
+
+  private components(): ComponentStore {
+    this.componentStore ??= new ComponentStore(this.c.component!, { classify: (e) => this.failure(e) });
+    return this.componentStore;
+  }
+
+  /** `call` / `resume` / `cancel` / `refuel` / `post-return` of a component case: the store and the addressed instance. */
+  private componentStep(step: Step): Outcome {
+    const t = this.target(step.instance, step.op);
+    if (!('exports' in t)) return t;
+    return runComponentStep(this.components(), t.component, step);
   }
 
   invoke(instance: string | undefined, name: string, args: readonly WasmValue[]): Outcome {
@@ -496,6 +583,66 @@ export class CaseRun {
     return { kind: 'return', values: [this.value(sig.type, g.value)] };
   }
 
+  // --- async core calls (`fuel` / `asyncify` cases; src/runtime/calls/) -------------------------
+
+  /** Named calls of this case: pending (resumable, cancellable) or ended. */
+  private calls: Map<string, { inst: Inst; results: readonly SigType[]; pending: PendingCall | undefined }> | undefined;
+
+  private callStep(instance: string | undefined, name: string, args: ReadonlyArray<WasmValue | { type: string; value: string }>, callName: string, pauseAt: PausePoint | undefined): Outcome {
+    const inst = this.target(instance, 'call');
+    if (!('exports' in inst)) return inst;
+    if (!inst.calls) return { kind: 'unsupported', feature: 'call steps on a core instance without the fuel or asyncify feature' };
+    const sig = this.exportSig(inst, name);
+    if (typeof inst.exports[name] !== 'function' || !sig || sig.kind !== 'func') return { kind: 'crash', detail: `call: no exported function ${JSON.stringify(name)}` };
+    const blocked = boundaryProblem(sig.params) ?? boundaryProblem(sig.results);
+    if (blocked) return blocked;
+    if (args.length !== sig.params.length) return { kind: 'crash', detail: `call ${name}: ${args.length} argument(s) for ${sig.params.length} parameter(s)` };
+    const js = args.map((a) => (a.type === 'i32' ? Number(a.value) | 0 : toJs(a as WasmValue, (n) => this.hostRef(n))));
+    const entry = { inst, results: sig.results, pending: undefined as PendingCall | undefined };
+    (this.calls ??= new Map()).set(callName, entry);
+    return this.callOutcome(entry, inst.calls.call(name, js, pauseAt));
+  }
+
+  /** Resumes a pending call; `act` gets its handle. */
+  private settle(callName: string, act: (p: PendingCall) => CoreCallState): Outcome {
+    const entry = this.calls?.get(callName);
+    if (!entry) return { kind: 'crash', detail: `resume: no call named ${JSON.stringify(callName)}` };
+    const pending = entry.pending;
+    if (!pending) return { kind: 'crash', detail: `resume: call ${JSON.stringify(callName)} already ended` };
+    entry.pending = undefined;
+    return this.callOutcome(entry, act(pending));
+  }
+
+  /** A dropped future: `cancelled` while pending, a no-op (`return []`) once the call ended (bug-catalog #31). */
+  private cancelStep(callName: string): Outcome {
+    const entry = this.calls?.get(callName);
+    if (!entry) return { kind: 'crash', detail: `cancel: no call named ${JSON.stringify(callName)}` };
+    if (!entry.pending) return RETURN_NOTHING;
+    entry.pending.cancel();
+    entry.pending = undefined;
+    return { kind: 'cancelled' };
+  }
+
+  private callOutcome(entry: { results: readonly SigType[]; pending: PendingCall | undefined }, state: CoreCallState): Outcome {
+    switch (state.state) {
+      case 'returned':
+        return { kind: 'return', values: this.results(entry.results, state.value) };
+      case 'failed':
+        return this.failure(state.error);
+      case 'suspended':
+        entry.pending = state.call;
+        return { kind: 'suspended', at: state.at };
+    }
+  }
+
+  private refuel(instance: string | undefined, amount: number): Outcome {
+    const inst = this.target(instance, 'refuel');
+    if (!('exports' in inst)) return inst;
+    if (!inst.calls?.options.metered) return { kind: 'unsupported', feature: 'refuel of an instance without the fuel feature' };
+    inst.calls.setFuel(amount);
+    return RETURN_NOTHING;
+  }
+
   register(instance: string | undefined, as: string): Outcome {
     const inst = this.target(instance, 'register');
     if (!('exports' in inst)) return inst;
@@ -571,6 +718,14 @@ export function guardedCall(fn: (...a: unknown[]) => unknown, args: unknown[]): 
   }
 }
 
+function resumeOptions(step: Extract<Step, { op: 'resume' }>): ResumeOptions {
+  const o: ResumeOptions = {};
+  if (step.value !== undefined) o.value = step.value | 0;
+  if (step.fuel !== undefined) o.fuel = step.fuel;
+  if (step.pauseAt !== undefined) o.pauseAt = step.pauseAt;
+  return o;
+}
+
 function boundaryProblem(types: readonly SigType[]): Outcome | undefined {
   for (const t of types) {
     if (t === 'v128') return { kind: 'unsupported', feature: 'v128 at the JS boundary' };
@@ -601,7 +756,7 @@ function readRegions(inst: Inst, regions: readonly MemoryRegion[]): MemoryRegion
  * spec script costs one assertion, not the rest of the file.
  */
 export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observation {
-  const run = new CaseRun(c, options.engine, options.threads, options.processes);
+  const run = new CaseRun(c, options.engine, options.threads, options.processes, options.calls);
   const steps: StepObservation[] = [];
   const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
   const onStep = options.onStep;

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Observation } from '../observation.ts';
-import type { ExecOptions, ProcessRuntime, RunnableCase, ThreadRuntime } from './exec.ts';
+import type { CallRuntime, ExecOptions, ProcessRuntime, RunnableCase, ThreadRuntime } from './exec.ts';
 import { executeCase } from './exec.ts';
 import type { SpawnRequest } from './threads/imports.ts';
 import { P_CASE, P_JOB, P_STEP, progressView, wallMs } from './progress.ts';
@@ -42,6 +42,7 @@ const onStep = (i: number): void => {
 // single-threaded path never pays for.
 let threads: ThreadRuntime | undefined;
 let processes: ProcessRuntime | undefined;
+let calls: CallRuntime | undefined;
 let runThread: ((req: Omit<SpawnRequest, 'type'>, post: (r: SpawnRequest) => void) => void) | undefined;
 const post = (r: SpawnRequest): void => port.postMessage(r);
 async function loadThreads(): Promise<ThreadRuntime> {
@@ -72,6 +73,14 @@ function onMessage(m: RunMessage | ThreadMessage): void {
     });
     return;
   }
+  if (!calls && m.cases.some((c) => (c.fuel || c.asyncify) && !c.lunatic)) {
+    // fuel / asyncify core cases: instrumentation loaded on first need (binaryen)
+    void import('./calls/instrument.ts').then((i) => {
+      calls = i.callRuntime;
+      onMessage(m);
+    });
+    return;
+  }
   if (!threads && m.cases.some((c) => c.threads)) {
     void loadThreads().then((t) => {
       threads = t;
@@ -88,6 +97,7 @@ function runJob(m: RunMessage): void {
   const options: ExecOptions = m.maxSteps === undefined ? { onStep } : { onStep, maxSteps: m.maxSteps };
   if (threads) options.threads = threads;
   if (processes) options.processes = processes;
+  if (calls) options.calls = calls;
   for (let i = 0; i < m.cases.length; i++) {
     times[0] = wallMs();
     Atomics.store(words, P_STEP, 0);

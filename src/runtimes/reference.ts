@@ -16,7 +16,7 @@ import { ProcessPool } from './process-pool.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
 import type { Profile } from './profile.ts';
 
-export const REFERENCE_STEPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile'];
+export const REFERENCE_STEPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile', 'call', 'resume', 'cancel', 'refuel', 'post-return'];
 
 /**
  * Proposals are probed with WA.validate on a minimal module using each one, so the
@@ -44,7 +44,7 @@ const PROBES: ReadonlyArray<[Feature, string]> = [
 ];
 
 /** Host facilities the reference runtime implements itself (more arrive with threads/, component/ …). */
-const HOST_FEATURES: readonly Feature[] = ['wasi', 'wasi-threads', 'lunatic', 'fuel'];
+const HOST_FEATURES: readonly Feature[] = ['wasi', 'wasi-threads', 'lunatic', 'fuel', 'asyncify', 'component'];
 
 function hex(s: string): Uint8Array {
   return Uint8Array.from(s.match(/../g)!, (b) => parseInt(b, 16));

@@ -18,6 +18,7 @@ const FACTORIES: Record<string, Factory> = {
   bun: async (binary) => (await import('./engine.ts')).createEngineRuntime('bun', binary),
   wabt: async (binary) => (await import('./wabt.ts')).createWabtRuntime(binary),
   'wasmer-sdk': async () => (await import('./wasmer-sdk.ts')).createWasmerSdkRuntime(),
+  jco: async () => (await import('./jco.ts')).createJcoRuntime(),
   wasmtime: async (binary) => (await import('./cli.ts')).createCliRuntime('wasmtime', binary),
   wasmer: async (binary) => (await import('./cli.ts')).createCliRuntime('wasmer', binary),
   wasmedge: async (binary) => (await import('./cli.ts')).createCliRuntime('wasmedge', binary),

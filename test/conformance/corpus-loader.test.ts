@@ -55,9 +55,9 @@ describe('the shipped corpus', () => {
     cases = await loadCorpus([CORPUS]);
   });
 
-  it('has at least 40 cases over the six families', () => {
+  it('has at least 40 cases over the eight families', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(cases.map((c) => c.family))).toEqual(new Set(['core-traps', 'controls', 'stack', 'wasi-exit', 'isolation', 'threads']));
+    expect(new Set(cases.map((c) => c.family))).toEqual(new Set(['core-traps', 'controls', 'stack', 'wasi-exit', 'isolation', 'threads', 'cancellation', 'component']));
   });
 
   it('ids are unique, sorted, and equal <family>/<file name>', () => {

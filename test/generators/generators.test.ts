@@ -34,8 +34,8 @@ function casesOf(family: string): Case[] {
 
 describe('registry', () => {
   it('lists the families and rejects unknown names with the valid choices', () => {
-    expect(FAMILY_NAMES).toEqual(['core-traps', 'controls', 'wasi-exit', 'thread-panic', 'isolation']);
-    expect(() => getFamily('nope')).toThrow(/unknown family "nope"; valid families: core-traps, controls, wasi-exit, thread-panic, isolation/);
+    expect(FAMILY_NAMES).toEqual(['core-traps', 'controls', 'wasi-exit', 'thread-panic', 'isolation', 'component', 'cancellation']);
+    expect(() => getFamily('nope')).toThrow(/unknown family "nope"; valid families: core-traps, controls, wasi-exit, thread-panic, isolation, component/);
   });
 });
 

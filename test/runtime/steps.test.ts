@@ -25,8 +25,7 @@ describe('runtime surface', () => {
     for (const f of ['mvp', 'multi-value', 'bulk-memory', 'reference-types', 'simd', 'threads', 'tail-call', 'exceptions', 'wasi'] as const)
       expect(rt.capabilities.features.has(f), f).toBe(true);
     expect(rt.capabilities.features.has('wasi-threads')).toBe(true);
-    for (const f of ['component', 'asyncify'] as const) expect(rt.capabilities.features.has(f), f).toBe(false);
-    for (const f of ['fuel', 'lunatic'] as const) expect(rt.capabilities.features.has(f), f).toBe(true);
+    for (const f of ['fuel', 'lunatic', 'component', 'asyncify'] as const) expect(rt.capabilities.features.has(f), f).toBe(true);
     if (process.versions.v8.startsWith('11.')) for (const f of ['gc', 'memory64', 'multi-memory', 'relaxed-simd', 'extended-const'] as const) expect(rt.capabilities.features.has(f), f).toBe(false);
     expect(await rt.version()).toContain(process.versions.v8);
   });

@@ -62,7 +62,7 @@ describe('profiles', () => {
 
 describe('registry', () => {
   it('an unknown runtime lists the valid ones', async () => {
-    await expect(createRuntime('wasmtim')).rejects.toThrow(/unknown runtime `wasmtim`; valid runtimes: `reference`, `node`, `deno`, `bun`, `wabt`, `wasmer-sdk`, `wasmtime`, `wasmer`, `wasmedge`, `wazero`, `iwasm`/);
+    await expect(createRuntime('wasmtim')).rejects.toThrow(/unknown runtime `wasmtim`; valid runtimes: `reference`, `node`, `deno`, `bun`, `wabt`, `wasmer-sdk`, `jco`, `wasmtime`, `wasmer`, `wasmedge`, `wazero`, `iwasm`/);
   });
 });
 

@@ -29,7 +29,7 @@
 import type { MailboxMessage, MemoryRegion, ProcessCause } from '../../case.ts';
 import type { ProcessObservation } from '../../observation.ts';
 import type { Outcome, TrapKind } from '../../outcome.ts';
-import { OutOfFuel, FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE } from '../../wasm/instrument/fuel.ts';
+import { OutOfFuel, FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE } from '../../wasm/instrument/fuel-abi.ts';
 import type { Engine } from '../classify.ts';
 import { classifyEngineError, currentEngine } from '../classify.ts';
 import type { RunnableCase } from '../exec.ts';
@@ -37,6 +37,7 @@ import type { WasmExports, WasmMemory, WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
 import type { MemoryBinding } from '../wasi/wasi.ts';
 import { Capture, Deadlocked, isImplementedWasiFunction, ProcExit, WASI_MODULE, WasiHost } from '../wasi/wasi.ts';
+import { AsyncifyStack, SuspendUnsupported } from '../calls/asyncify-stack.ts';
 import type { ProcessModuleInfo } from './instrument.ts';
 import { instrumentProcessModule, ProcessInstrumentError, withMemoryLimit } from './instrument.ts';
 
@@ -129,11 +130,9 @@ export class Proc {
   timedOut = false;
   slices = 0n;
   catchDepth = 0;
-  /** Asyncify: guest bytes swapped out while the region holds asyncify data, and the parked data. */
-  guestBytes: Uint8Array | undefined;
+  /** Asyncify parking (guest bytes swapped out while the region holds asyncify data), and the parked stack. */
+  stack!: AsyncifyStack;
   parked: Uint8Array | undefined;
-  unwinding = false;
-  rewinding = false;
   afterUnwind: 'runnable' | 'blocked' = 'runnable';
   wasi!: WasiHost;
   constructor(
@@ -251,6 +250,7 @@ export class ProcessHost {
       p.exports = inst.exports;
       const mem = mod.info.memoryExport ? p.exports[mod.info.memoryExport] : undefined;
       if (mem instanceof WA.Memory) binding.memory = p.memory = mem;
+      p.stack = new AsyncifyStack(p.exports, () => p.memory, ASYNC_BYTES);
       (p.exports[FUEL_GLOBAL] as { value: bigint }).value = FUEL_SLICE;
     } catch (e) {
       this.procs.pop();
@@ -406,7 +406,7 @@ export class ProcessHost {
         this.fail(p, e);
         return;
       }
-      if (p.unwinding) this.finishUnwind(p);
+      if (p.stack.unwinding) this.finishUnwind(p);
       else this.terminate(p, { reason: 'normal', cause: 'return', outcome: { kind: 'exit', code: 0 } });
     } finally {
       this.running = undefined;
@@ -435,51 +435,33 @@ export class ProcessHost {
 
   // --- asyncify parking -----------------------------------------------------------------------
 
-  private region(p: Proc): Uint8Array {
-    if (!p.memory || p.memory.buffer.byteLength < 64) throw new ProcessUnsupported('a process without linear memory cannot be suspended');
-    return new Uint8Array(p.memory.buffer, 0, Math.min(ASYNC_BYTES, p.memory.buffer.byteLength));
-  }
-
   /** Called by an async import: park `p` (the import returns; the export call unwinds to `slice`). */
   private suspend(p: Proc, after: 'runnable' | 'blocked'): void {
     if (p.catchDepth > 0) throw new ProcessUnsupported('blocking inside lunatic::trap::catch');
-    const r = this.region(p);
-    p.guestBytes = r.slice();
-    const v = new DataView(r.buffer, r.byteOffset, 8);
-    v.setInt32(0, 8, true);
-    v.setInt32(4, r.length, true);
-    (p.exports['asyncify_start_unwind'] as (a: number) => void)(0);
-    p.unwinding = true;
+    try {
+      p.stack.startUnwind();
+    } catch (e) {
+      if (e instanceof SuspendUnsupported) throw new ProcessUnsupported('a process without linear memory cannot be suspended');
+      throw e;
+    }
     p.afterUnwind = after;
   }
 
   private finishUnwind(p: Proc): void {
-    (p.exports['asyncify_stop_unwind'] as () => void)();
-    p.unwinding = false;
-    const r = this.region(p);
-    p.parked = r.slice();
-    r.set(p.guestBytes!);
-    p.guestBytes = undefined;
+    p.parked = p.stack.finishUnwind();
     if (p.afterUnwind === 'runnable') this.makeRunnable(p);
     else p.state = 'blocked';
   }
 
   private startRewind(p: Proc): void {
-    const r = this.region(p);
-    p.guestBytes = r.slice();
-    r.set(p.parked!);
+    p.stack.startRewind(p.parked!);
     p.parked = undefined;
-    (p.exports['asyncify_start_rewind'] as (a: number) => void)(0);
-    p.rewinding = true;
   }
 
   /** In an async import: true when this call is the end of a rewind (the import then returns its deferred result). */
   private rewound(p: Proc): boolean {
-    if (!p.rewinding) return false;
-    (p.exports['asyncify_stop_rewind'] as () => void)();
-    p.rewinding = false;
-    this.region(p).set(p.guestBytes!);
-    p.guestBytes = undefined;
+    if (!p.stack.rewinding) return false;
+    p.stack.finishRewind();
     return true;
   }
 
@@ -731,7 +713,7 @@ export class ProcessHost {
 
   private receive(p: Proc, tagPtr: number, tagLen: number, timeout: bigint): number {
     let tags: bigint[] | null = null;
-    if (p.rewinding) {
+    if (p.stack.rewinding) {
       this.rewound(p);
       tags = p.wait?.tags ?? null;
     } else if (tagLen >>> 0 > 0) {

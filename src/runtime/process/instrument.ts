@@ -4,9 +4,12 @@
  *   1. fuel metering (src/wasm/instrument/fuel.ts): every function entry and loop header charges
  *      the `trapcheck_fuel` global; running dry calls `trapcheck:fuel.exhausted`, which is a
  *      *fuel slice* (Lunatic injects fuel every 100k instructions and yields);
- *   2. binaryen Asyncify over the imports that can suspend a process (`receive`, `sleep_ms`, the
- *      fuel hook), so the host can park a process at a yield point and resume it later on the same
- *      worker: processes interleave deterministically with no threads;
+ *   2. binaryen Asyncify over the imports that can suspend a process (`receive`, `sleep_ms`), so
+ *      the host can park a process at a yield point and resume it later on the same worker:
+ *      processes interleave deterministically with no threads;
+ *
+ * Steps 1–3 are the shared suspension instrumentation (src/wasm/instrument/suspend.ts), which
+ * async core calls (src/runtime/calls/) use too.
  *   3. the memory is exported (as `trapcheck_memory` when the module does not export it), so the
  *      host can read strings, tags and params and the asyncify data.
  *
@@ -14,11 +17,11 @@
  * memory's maximum becomes min(declared maximum, limit), so V8's own `memory.grow` returns -1
  * past the limit, exactly like wasmtime's ResourceLimiter returning false in Lunatic.
  */
-import { binaryen } from '../../wasm/builder.ts';
-import type { BModule } from '../../wasm/builder.ts';
-import { INSTRUMENT_FEATURES, meterFuel } from '../../wasm/instrument/fuel.ts';
+import { MEMORY_EXPORT } from '../../wasm/instrument/fuel-abi.ts';
+import type { SuspendableModule } from '../../wasm/instrument/suspend.ts';
+import { instrumentSuspendable } from '../../wasm/instrument/suspend.ts';
 
-export const MEMORY_EXPORT = 'trapcheck_memory';
+export { MEMORY_EXPORT };
 /** Imports that may suspend the calling process (asyncify-imports). */
 export const ASYNC_IMPORTS = ['lunatic::message.receive', 'lunatic::process.sleep_ms'];
 
@@ -26,65 +29,15 @@ export class ProcessInstrumentError extends Error {
   override name = 'ProcessInstrumentError';
 }
 
-export interface ProcessModuleInfo {
-  bytes: Uint8Array;
-  /** Name under which the instrumented module exports its memory (undefined: no memory). */
-  memoryExport: string | undefined;
-  /** Initial pages of the module's own memory (0 without one). */
-  initialPages: number;
-  maximumPages: number | undefined;
-  /** The module imports its memory (not supported by the process host). */
-  importsMemory: boolean;
-}
+export type ProcessModuleInfo = Omit<SuspendableModule, 'addedMemory'>;
 
+/** Fuel slices do not park a process (see host.ts `fuelExhausted`), so only the blocking imports suspend. */
 export function instrumentProcessModule(bytes: Uint8Array): ProcessModuleInfo {
-  let m: BModule;
   try {
-    m = binaryen.readBinary(bytes);
+    const { addedMemory: _, ...info } = instrumentSuspendable(bytes, { fuel: true, asyncImports: ASYNC_IMPORTS, addMemory: false });
+    return info;
   } catch (e) {
-    throw new ProcessInstrumentError(`process instrumentation: binaryen cannot read the module (${String(e)})`);
-  }
-  const opt = binaryen.getOptimizeLevel();
-  const shrink = binaryen.getShrinkLevel();
-  try {
-    m.setFeatures(INSTRUMENT_FEATURES);
-    let memoryExport: string | undefined;
-    let initialPages = 0;
-    let maximumPages: number | undefined;
-    let importsMemory = false;
-    if (m.hasMemory()) {
-      const mi = m.getMemoryInfo() as { module: string | null; base: string | null; initial: number; max?: number };
-      initialPages = mi.initial;
-      maximumPages = mi.max;
-      importsMemory = Boolean(mi.module);
-      const n = m.getNumExports();
-      for (let i = 0; i < n; i++) {
-        const info = binaryen.getExportInfo(m.getExportByIndex(i));
-        if (info.kind === binaryen.ExternalMemory) {
-          memoryExport = info.name;
-          break;
-        }
-      }
-      if (memoryExport === undefined) {
-        m.addMemoryExport('0', MEMORY_EXPORT); // binaryen names a parsed module's memory "0"
-        memoryExport = MEMORY_EXPORT;
-      }
-    }
-    meterFuel(m);
-    binaryen.setPassArgument('asyncify-imports', ASYNC_IMPORTS.join(','));
-    try {
-      m.runPasses(['asyncify']);
-    } finally {
-      binaryen.setPassArgument('asyncify-imports', null);
-    }
-    if (!m.validate()) throw new ProcessInstrumentError('process instrumentation: the rewritten module does not validate');
-    binaryen.setOptimizeLevel(0);
-    binaryen.setShrinkLevel(0);
-    return { bytes: m.emitBinary(), memoryExport, initialPages, maximumPages, importsMemory };
-  } finally {
-    binaryen.setOptimizeLevel(opt);
-    binaryen.setShrinkLevel(shrink);
-    m.dispose();
+    throw new ProcessInstrumentError(`process instrumentation: ${e instanceof Error ? e.message.replace(/^suspend instrumentation: /, '') : String(e)}`);
   }
 }
 

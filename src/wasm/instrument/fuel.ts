@@ -1,111 +1,212 @@
 /**
- * The fuel pass (DESIGN §5 "Fuel"), on binaryen IR: meters every function entry and every loop
- * header with a static instruction count, so any module terminates on a budget and every
- * metering point is an exact, deterministic instruction budget (never wall time).
+ * The fuel pass (DESIGN §5 "Fuel"), on binaryen IR: meters every function entry, every loop
+ * header and every bulk memory op, so any module terminates on a budget and every metering point
+ * is an exact, deterministic instruction budget (never wall time).
  *
- *   func $f … body            →  func $f (fuel -= N_entry; if fuel < 0: call exhausted) body
- *   loop $l body              →  loop $l (fuel -= N_loop;  if fuel < 0: call exhausted) body
+ *   func $f … body        →  func $f (fuel -= N_entry; if fuel < 0: call exhausted) body
+ *   loop $l body          →  loop $l (fuel -= N_loop;  if fuel < 0: call exhausted) body
+ *   memory.fill d v n     →  (t0 = d; t1 = v; t2 = n; fuel -= t2; if fuel < 0: call exhausted;
+ *                             memory.fill t0 t1 t2)            (same for memory.copy / memory.init)
  *
  * N_entry counts the expressions of the function outside its loops, N_loop the expressions of
- * the loop body outside nested loops: one unit is roughly one wasm instruction. The counter is a
- * mutable i64 global exported as `trapcheck_fuel`; the hook is the import
- * `trapcheck:fuel.exhausted` (no params, no results). The host decides what running dry means:
- * refill the global and return (a fuel *slice*: a yield point for a scheduler, Lunatic's
- * `out_of_fuel_async_yield`), or throw `OUT_OF_FUEL`, which the host reports as
- * `trap "out of fuel"`. Never refilling means the first exhaustion ends the call.
+ * the loop body outside nested loops: one unit is roughly one wasm instruction. A bulk op costs
+ * its static unit (inside N_entry / N_loop) plus its length operand, charged *before* it runs, so
+ * a fill that then traps out of bounds has still paid (bug-catalog #36). Operands are evaluated
+ * once, in order, into fresh locals; a memory64 length (i64) is charged as is.
  *
- * Pure: same bytes in, same bytes out. `meterFuel` works on a module already parsed (so other
- * passes, e.g. asyncify, can run on the same IR); `instrumentFuel` parses and emits.
+ * The counter is a mutable i64 global exported as `trapcheck_fuel`; the hook is the import
+ * `trapcheck:fuel.exhausted` (no params, no results). The host decides what running dry means:
+ * refill the global and return (a fuel *slice*), pause (the hook is an Asyncify import:
+ * ./suspend.ts), or throw `OUT_OF_FUEL`, which the host reports as `trap "out of fuel"`.
+ *
+ * `fuelPlan` is the same walk without rewriting: the static costs a generator needs to predict
+ * where a budget runs out without running the module (test/runtime/fuel.test.ts checks that the
+ * plan matches the real charges).
+ *
+ * Not metered by length: table.fill / table.copy / table.init. binaryen.js 132 has no accessors for
+ * them (their operands can be neither read nor replaced), so the walk reports them as unsupported.
+ *
+ * Pure: same bytes in, same bytes out.
  */
 import { binaryen } from '../builder.ts';
 import type { BModule, Expr } from '../builder.ts';
+import { FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE } from './fuel-abi.ts';
 import { INSTRUMENT_FEATURES, InstrumentError, expressionInfo, mapChildren } from './ir.ts';
 
 export { INSTRUMENT_FEATURES };
+export { FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE, OUT_OF_FUEL, OutOfFuel } from './fuel-abi.ts';
 
-export const FUEL_MODULE = 'trapcheck:fuel';
-export const FUEL_HOOK = 'exhausted';
-export const FUEL_GLOBAL = 'trapcheck_fuel';
 const HOOK_FN = 'trapcheck_fuel_exhausted';
-
-/** What the hook throws when the budget is gone: hosts classify it as `trap "out of fuel"`. */
-export class OutOfFuel {
-  readonly outOfFuel = true;
-}
-export const OUT_OF_FUEL = new OutOfFuel();
 
 export class FuelError extends InstrumentError {
   override name = 'FuelError';
 }
 
-
 export interface FuelStats {
   functions: number;
   loops: number;
+  /** Bulk memory ops charged by their length. */
+  bulk: number;
 }
 
-function charge(m: BModule, cost: number): Expr {
+/** The static costs of one defined function (index: among defined functions, in module order). */
+export interface FunctionCost {
+  index: number;
+  /** The names the function is exported under (none for an internal function). */
+  exports: string[];
+  /** Charged once per call, before the body runs. */
+  entry: number;
+  /** Per loop, in the order the `loop` keywords appear in the body: charged once per iteration (each entry to the loop label). */
+  loops: number[];
+}
+
+/** What a metered run of the module charges: the static costs, plus the length operand of every bulk memory op. */
+export interface FuelPlan {
+  functions: FunctionCost[];
+  bulk: 'length';
+}
+
+const BULK: Record<string, readonly string[]> = {
+  MemoryFill: ['Dest', 'Value', 'Size'],
+  MemoryCopy: ['Dest', 'Source', 'Size'],
+  MemoryInit: ['Dest', 'Offset', 'Size'],
+};
+
+interface Walk {
+  m: BModule;
+  /** Absent: only count (the plan). */
+  fn: binaryen.FunctionRef | undefined;
+  stats: FuelStats;
+  loops: number[];
+}
+
+function chargeBy(m: BModule, amount: Expr): Expr {
   const g = (): Expr => m.global.get(FUEL_GLOBAL, binaryen.i64);
   return m.block(null, [
-    m.global.set(FUEL_GLOBAL, m.i64.sub(g(), m.i64.const(cost as unknown as number))),
+    m.global.set(FUEL_GLOBAL, m.i64.sub(g(), amount)),
     m.if(m.i64.lt_s(g(), m.i64.const(0 as unknown as number)), m.call(HOOK_FN, [], binaryen.none)),
   ]);
 }
 
-/** Counts `e` (excluding nested loop bodies, which get their own charge) and instruments loops below it. */
-function visit(m: BModule, stats: FuelStats, e: Expr): number {
-  if (!e) return 0;
+const charge = (m: BModule, cost: number): Expr => chargeBy(m, m.i64.const(cost as unknown as number));
+
+const addVar = (binaryen as unknown as { _BinaryenFunctionAddVar(f: binaryen.FunctionRef, t: binaryen.Type): number })._BinaryenFunctionAddVar;
+
+/** `op d x n` → `(t0 = d; t1 = x; t2 = n; charge t2; op t0 t1 t2)`: the length is charged before the op runs. */
+function meterBulk(w: Walk, e: Expr, api: Record<string, (e: Expr, ...a: unknown[]) => unknown>, fields: readonly string[]): Expr {
+  const { m, fn } = w;
+  const operands = fields.map((f) => api[`get${f}`]!(e) as Expr);
+  const types = operands.map((o) => binaryen.getExpressionType(o));
+  if (types.some((t) => t === binaryen.unreachable)) return e; // never executes
+  const sets: Expr[] = [];
+  const locals = operands.map((o, i) => {
+    const index = addVar(fn!, types[i]!);
+    sets.push(m.local.set(index, o));
+    api[`set${fields[i]}`]!(e, m.local.get(index, types[i]!));
+    return index;
+  });
+  const size = m.local.get(locals[2]!, types[2]!);
+  const length = types[2] === binaryen.i64 ? size : m.i64.extend_u(size);
+  w.stats.bulk++;
+  return m.block(null, [...sets, chargeBy(m, length), e], binaryen.none);
+}
+
+/** The cost of `e` outside nested loop bodies (each loop gets its own charge); rewrites below it when metering. */
+function visit(w: Walk, e: Expr): [number, Expr] {
   const { name, api } = expressionInfo(e, 'fuel');
   if (name === 'Loop') {
-    const body = api['getBody']!(e) as Expr;
-    const cost = Math.max(1, visit(m, stats, body));
-    stats.loops++;
-    api['setBody']!(e, m.block(null, [charge(m, cost), body], binaryen.getExpressionType(body)));
-    return 1;
+    const slot = w.loops.length;
+    w.loops.push(0);
+    const [inner, body] = visit(w, api['getBody']!(e) as Expr);
+    const cost = Math.max(1, inner);
+    w.loops[slot] = cost;
+    w.stats.loops++;
+    if (w.fn) api['setBody']!(e, w.m.block(null, [charge(w.m, cost), body], binaryen.getExpressionType(body)));
+    return [1, e];
   }
   let n = 1;
   mapChildren(e, 'fuel', (child) => {
-    n += visit(m, stats, child);
-    return child;
+    const [c, next] = visit(w, child);
+    n += c;
+    return next;
   });
-  return n;
+  const bulk = BULK[name];
+  return [n, bulk && w.fn ? meterBulk(w, e, api, bulk) : e];
 }
 
-/**
- * Adds fuel metering to a parsed module (in place): the `trapcheck_fuel` global (exported, initial
- * 0: the first metering point calls the hook, so a host must set the budget before calling in),
- * the `trapcheck:fuel.exhausted` import, and a charge at every function entry and loop header.
- */
-export function meterFuel(m: BModule): FuelStats {
-  const stats: FuelStats = { functions: 0, loops: 0 };
-  m.addFunctionImport(HOOK_FN, FUEL_MODULE, FUEL_HOOK, binaryen.none, binaryen.none);
-  m.addGlobal(FUEL_GLOBAL, binaryen.i64, true, m.i64.const(0 as unknown as number));
-  m.addGlobalExport(FUEL_GLOBAL, FUEL_GLOBAL);
+function exportsByFunction(m: BModule): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const n = m.getNumExports();
+  for (let i = 0; i < n; i++) {
+    const info = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (info.kind !== binaryen.ExternalFunction) continue;
+    const list = out.get(info.value) ?? [];
+    list.push(info.name);
+    out.set(info.value, list);
+  }
+  return out;
+}
+
+/** Walks every defined function (imports skipped); `meter` rewrites, otherwise only counts. */
+function walkFunctions(m: BModule, meter: boolean): { stats: FuelStats; costs: FunctionCost[] } {
+  const stats: FuelStats = { functions: 0, loops: 0, bulk: 0 };
+  const costs: FunctionCost[] = [];
+  const exported = exportsByFunction(m);
   const setBody = (binaryen as unknown as { Function: { setBody(f: binaryen.FunctionRef, b: Expr): void } }).Function.setBody;
   const n = m.getNumFunctions();
   for (let i = 0; i < n; i++) {
     const fn = m.getFunctionByIndex(i);
     const info = binaryen.getFunctionInfo(fn);
-    if (info.module || !info.body) continue; // imports
-    const cost = Math.max(1, visit(m, stats, info.body));
+    if (info.module || !info.body || info.name === HOOK_FN) continue; // imports
+    const w: Walk = { m, fn: meter ? fn : undefined, stats, loops: [] };
+    const [inner, body] = visit(w, info.body);
+    const entry = Math.max(1, inner);
+    costs.push({ index: costs.length, exports: exported.get(info.name) ?? [], entry, loops: w.loops });
     stats.functions++;
-    setBody(fn, m.block(null, [charge(m, cost), info.body], binaryen.getExpressionType(info.body)));
+    if (meter) setBody(fn, m.block(null, [charge(m, entry), body], binaryen.getExpressionType(body)));
   }
-  return stats;
+  return { stats, costs };
+}
+
+/**
+ * Adds fuel metering to a parsed module (in place): the `trapcheck_fuel` global (exported, initial
+ * 0: the first metering point calls the hook, so a host must set the budget before calling in),
+ * the `trapcheck:fuel.exhausted` import, and a charge at every function entry, loop header and
+ * bulk memory op.
+ */
+export function meterFuel(m: BModule): FuelStats {
+  m.addFunctionImport(HOOK_FN, FUEL_MODULE, FUEL_HOOK, binaryen.none, binaryen.none);
+  m.addGlobal(FUEL_GLOBAL, binaryen.i64, true, m.i64.const(0 as unknown as number));
+  m.addGlobalExport(FUEL_GLOBAL, FUEL_GLOBAL);
+  return walkFunctions(m, true).stats;
+}
+
+function readModule(bytes: Uint8Array, what: string): BModule {
+  try {
+    const m = binaryen.readBinary(bytes);
+    m.setFeatures(INSTRUMENT_FEATURES);
+    return m;
+  } catch (e) {
+    throw new FuelError(`${what}: binaryen cannot read the module (${String(e)})`);
+  }
+}
+
+/** The static costs `meterFuel` charges for these (uninstrumented) bytes: see FuelPlan. */
+export function fuelPlan(bytes: Uint8Array): FuelPlan {
+  const m = readModule(bytes, 'fuel plan');
+  try {
+    return { functions: walkFunctions(m, false).costs, bulk: 'length' };
+  } finally {
+    m.dispose();
+  }
 }
 
 /** Parses, meters and emits (unoptimised, deterministic). Throws FuelError for a module it cannot read. */
 export function instrumentFuel(bytes: Uint8Array): { bytes: Uint8Array } & FuelStats {
-  let m: BModule;
-  try {
-    m = binaryen.readBinary(bytes);
-  } catch (e) {
-    throw new FuelError(`fuel instrumentation: binaryen cannot read the module (${String(e)})`);
-  }
+  const m = readModule(bytes, 'fuel instrumentation');
   const opt = binaryen.getOptimizeLevel();
   const shrink = binaryen.getShrinkLevel();
   try {
-    m.setFeatures(INSTRUMENT_FEATURES);
     const stats = meterFuel(m);
     if (!m.validate()) throw new FuelError('fuel instrumentation: the rewritten module does not validate');
     binaryen.setOptimizeLevel(0);
