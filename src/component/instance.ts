@@ -21,12 +21,18 @@ import { CANNOT_ENTER, NestedFailure } from './errors.ts';
 import type { CallArg, LowerTarget } from './lower.ts';
 import { lowerString, lowerU32 } from './lower.ts';
 import type { ComponentStore } from './store.ts';
+import { SyncInvoker } from './sync-invoker.ts';
 
 type CoreFn = (...args: unknown[]) => unknown;
+
+/** `callU32`'s "no result": the call's outcome is in `lastOutcome`. */
+export const LIFT_FAILED: unique symbol = Symbol('lift failed');
 
 /** What a lifted export resolves to in the core instance (computed once per export). */
 interface LiftedExport {
   name: string;
+  /** The core export itself (called directly when the invoker cannot pause). */
+  fn: CoreFn;
   type: ComponentFuncType;
   hasString: boolean;
   /** `cabi_post_<name>`, when the module exports it. */
@@ -52,8 +58,14 @@ export class ComponentInstance implements LowerTarget {
   onStack = false;
   /** wasmtime-legacy: set by a successful call until the `post-return` step runs it. */
   pending: PendingPostReturn | undefined;
+  /** Set when `callU32` returns LIFT_FAILED. */
+  lastOutcome: Outcome | undefined;
   private exports: WasmExports = {};
   private invoker!: CoreInvoker;
+  /** wasmtime-legacy: the embedder runs post-return (cached from the profile rules: the hot path reads it per call). */
+  private readonly explicitPostReturn: boolean;
+  /** The invoker is the plain synchronous one: lifted calls call core exports directly (no CoreCallState). */
+  private direct = false;
   private readonly lifted = new Map<string, LiftedExport>();
   private last: LiftedExport | undefined;
   private readonly oneArg: unknown[] = [0];
@@ -61,12 +73,15 @@ export class ComponentInstance implements LowerTarget {
   constructor(
     readonly store: ComponentStore,
     readonly name: string | undefined,
-  ) {}
+  ) {
+    this.explicitPostReturn = store.rules.postReturn === 'explicit';
+  }
 
   /** Binds the core instance once it exists (its imports were built from this object before). */
   attach(exports: WasmExports, invoker: CoreInvoker): void {
     this.exports = exports;
     this.invoker = invoker;
+    this.direct = invoker instanceof SyncInvoker;
   }
 
   get coreInvoker(): CoreInvoker {
@@ -115,7 +130,70 @@ export class ComponentInstance implements LowerTarget {
         core[0] = lowerU32(args[0]!);
       } else core = args.map(lowerU32);
     }
+    if (this.direct && pauseAt === undefined) {
+      let value: unknown;
+      try {
+        value = core.length === 1 ? f.fn(core[0]) : f.fn(...core);
+      } catch (e) {
+        return this.fail(e);
+      }
+      return this.complete(f, value) ? this.lifted1(f, value) : this.lastOutcome!;
+    }
     return this.settle(f, this.invoker.call(exportName, core, pauseAt), callName ?? exportName);
+  }
+
+  /**
+   * The lifted call on core values, as an embedder's typed API makes it (wasmtime
+   * `TypedFunc::call`): entry check, the core export, post-return under may_leave=false, leave.
+   * For all-u32 exports of an instance whose calls cannot pause. Returns the core result, or
+   * LIFT_FAILED with the outcome (refusal, trap, host error …) in `lastOutcome`.
+   */
+  callU32(exportName: string, args: readonly number[]): unknown {
+    const f = this.liftedExport(exportName);
+    if (f === undefined || f.hasString || !this.direct) throw new Error(`callU32 ${exportName}: not an all-u32 lifted export of an unpaused instance`);
+    if (this.onStack || this.poisoned || this.pending !== undefined || this.store.poisoned) {
+      this.lastOutcome = REFUSED;
+      return LIFT_FAILED;
+    }
+    this.onStack = true;
+    let value: unknown;
+    try {
+      value = args.length === 1 ? f.fn(args[0]) : f.fn(...args);
+    } catch (e) {
+      this.lastOutcome = this.fail(e);
+      return LIFT_FAILED;
+    }
+    return this.complete(f, value) ? value : LIFT_FAILED;
+  }
+
+  /**
+   * After the core export returned: post-return runs (automatic profiles) or is owed (legacy),
+   * and the call leaves. False when post-return failed; its outcome is in `lastOutcome`.
+   */
+  private complete(f: LiftedExport, value: unknown): boolean {
+    if (this.explicitPostReturn) {
+      this.pending = { export: f.name, core: value };
+      this.onStack = false;
+      return true;
+    }
+    if (f.post !== undefined) {
+      this.mayLeave = false;
+      try {
+        f.post(value);
+      } catch (e) {
+        this.mayLeave = true;
+        this.lastOutcome = this.fail(e); // C12: the value is not delivered; C11: an import from post-return
+        return false;
+      }
+      this.mayLeave = true;
+    }
+    this.onStack = false;
+    return true;
+  }
+
+  /** The step outcome of a lifted result: no value, or the u32 as an i32 (outcomes hold core value types). */
+  private lifted1(f: LiftedExport, value: unknown): Outcome {
+    return f.type.results.length === 0 ? RETURNED_NOTHING : { kind: 'return', values: [{ type: 'i32', value: String((value as number) | 0) }] };
   }
 
   /**
@@ -128,25 +206,7 @@ export class ComponentInstance implements LowerTarget {
       return { kind: 'suspended', at: state.at };
     }
     if (state.state === 'failed') return this.fail(state.error);
-    const value = state.value;
-    const values: WasmValue[] = f.type.results.length === 0 ? NO_VALUES : [{ type: 'i32', value: String((value as number) | 0) }];
-    if (this.store.rules.postReturn === 'explicit') {
-      this.pending = { export: f.name, core: value };
-      this.onStack = false;
-      return values === NO_VALUES ? RETURNED_NOTHING : { kind: 'return', values };
-    }
-    if (f.post !== undefined) {
-      this.mayLeave = false;
-      try {
-        f.post(value);
-      } catch (e) {
-        this.mayLeave = true;
-        return this.fail(e); // C12: the value is not delivered; C11: an import from post-return
-      }
-      this.mayLeave = true;
-    }
-    this.onStack = false;
-    return values === NO_VALUES ? RETURNED_NOTHING : { kind: 'return', values };
+    return this.complete(f, state.value) ? this.lifted1(f, state.value) : this.lastOutcome!;
   }
 
   /** The call failed inside the instance: it leaves the stack and its scope is locked down. */
@@ -214,7 +274,7 @@ export class ComponentInstance implements LowerTarget {
       const type = this.store.config.exports[name];
       if (type === undefined || typeof this.exports[name] !== 'function') return undefined;
       const post = this.exports[`cabi_post_${name}`];
-      f = { name, type, hasString: type.params.includes('string'), post: typeof post === 'function' ? (post as CoreFn) : undefined };
+      f = { name, fn: this.exports[name] as CoreFn, type, hasString: type.params.includes('string'), post: typeof post === 'function' ? (post as CoreFn) : undefined };
       this.lifted.set(name, f);
     }
     this.last = f;

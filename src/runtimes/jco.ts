@@ -23,6 +23,7 @@ import { loadProfile } from './profiles.ts';
 import { engineFeatures } from './reference.ts';
 import type { BuildReport, JcoMessage, JcoRequest } from './jco/wire.ts';
 import { toJcoWire } from './jco/wire.ts';
+import { serialExecutor } from './serial.ts';
 
 const ENTRY = fileURLToPath(new URL('./jco/child-entry.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -132,21 +133,12 @@ export async function createJcoRuntime(): Promise<Runtime> {
     return obs;
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
   return {
     name: 'jco',
     profile: loadProfile('jco'),
     capabilities: jcoCapabilities(),
     version: () => Promise.resolve(version),
-    executeAll(cases) {
-      const run = queue.then(async () => {
-        const out: Observation[] = [];
-        for (const c of cases) out.push(await runOne(c));
-        return out;
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    executeAll: serialExecutor((c) => runOne(c)),
     async close() {
       const ch = live;
       live = undefined;

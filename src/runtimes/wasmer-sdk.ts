@@ -26,6 +26,7 @@ import type { Profile } from './profile.ts';
 import { loadProfile } from './profiles.ts';
 import { engineFeatures } from './reference.ts';
 import { readSignatures } from '../wasm/signatures.ts';
+import { serialExecutor } from './serial.ts';
 
 interface SdkRequest {
   t: 'run';
@@ -183,21 +184,12 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
     return commandObservation(c, end, answer && 'result' in answer && answer.result ? answer.result.stdout : '', answer && 'result' in answer && answer.result ? answer.result.stderr : '', raw);
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
   return {
     name: 'wasmer-sdk',
     profile,
     capabilities,
     version: () => Promise.resolve(version),
-    executeAll(cases) {
-      const run = queue.then(async () => {
-        const out: Observation[] = [];
-        for (const c of cases) out.push(await runOne(c));
-        return out;
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    executeAll: serialExecutor((c) => runOne(c)),
     async close() {
       const ch = live;
       live = undefined;

@@ -78,6 +78,8 @@ interface Walk {
   fn: binaryen.FunctionRef | undefined;
   stats: FuelStats;
   loops: number[];
+  /** Labels added to this function so far (fresh names per function: the output never depends on what ran before). */
+  labels: number;
 }
 
 function chargeBy(m: BModule, amount: Expr): Expr {
@@ -111,6 +113,38 @@ function meterBulk(w: Walk, e: Expr, api: Record<string, (e: Expr, ...a: unknown
   return m.block(null, [...sets, chargeBy(m, length), e], binaryen.none);
 }
 
+/**
+ * A loop's per-iteration charge, with the exhaustion hook kept OUT of the loop:
+ *
+ *   (block $out (loop $retry
+ *     (block $exh (br $out (loop $l (fuel -= c; br_if $exh (fuel < 0)) body)))
+ *     (call exhausted) (fuel += c) (br $retry)))
+ *
+ * Measured on V8 11 (xorshift loop, 17 units per iteration): a `call` inside the loop body, even
+ * on a branch never taken, costs 1.9× the unmetered loop (the call constrains register
+ * allocation for the whole loop); with the call outside, the metered loop runs at 1.0×. After the
+ * hook returns (refuelled), the charge is given back and the loop is re-entered at its header,
+ * which charges it again: the iteration is paid exactly once, and a hook that did not refuel
+ * enough is called again at the same point.
+ */
+function meterLoop(w: Walk, loop: Expr, api: Record<string, (e: Expr, ...a: unknown[]) => unknown>, body: Expr, cost: number): Expr {
+  const { m } = w;
+  const type = binaryen.getExpressionType(loop);
+  const k = w.labels++;
+  const out = `fuel$out${k}`;
+  const retry = `fuel$retry${k}`;
+  const exh = `fuel$exh${k}`;
+  const g = (): Expr => m.global.get(FUEL_GLOBAL, binaryen.i64);
+  const c = (): Expr => m.i64.const(cost as unknown as number);
+  const check = m.block(null, [m.global.set(FUEL_GLOBAL, m.i64.sub(g(), c())), m.br(exh, m.i64.lt_s(g(), m.i64.const(0 as unknown as number)))]);
+  api['setBody']!(loop, m.block(null, [check, body], binaryen.getExpressionType(body)));
+  const concrete = type !== binaryen.none && type !== binaryen.unreachable;
+  const inner = concrete ? m.br(out, undefined, loop) : type === binaryen.none ? m.block(null, [loop, m.br(out)]) : loop;
+  const refill = [m.call(HOOK_FN, [], binaryen.none), m.global.set(FUEL_GLOBAL, m.i64.add(g(), c())), m.br(retry)];
+  const retryLoop = m.loop(retry, m.block(null, [m.block(exh, [inner], binaryen.none), ...refill]));
+  return concrete ? m.block(out, [retryLoop], type) : m.block(out, [retryLoop]);
+}
+
 /** The cost of `e` outside nested loop bodies (each loop gets its own charge); rewrites below it when metering. */
 function visit(w: Walk, e: Expr): [number, Expr] {
   const { name, api } = expressionInfo(e, 'fuel');
@@ -121,8 +155,8 @@ function visit(w: Walk, e: Expr): [number, Expr] {
     const cost = Math.max(1, inner);
     w.loops[slot] = cost;
     w.stats.loops++;
-    if (w.fn) api['setBody']!(e, w.m.block(null, [charge(w.m, cost), body], binaryen.getExpressionType(body)));
-    return [1, e];
+    if (!w.fn) return [1, e];
+    return [1, meterLoop(w, e, api, body, cost)];
   }
   let n = 1;
   mapChildren(e, 'fuel', (child) => {
@@ -158,7 +192,7 @@ function walkFunctions(m: BModule, meter: boolean): { stats: FuelStats; costs: F
     const fn = m.getFunctionByIndex(i);
     const info = binaryen.getFunctionInfo(fn);
     if (info.module || !info.body || info.name === HOOK_FN) continue; // imports
-    const w: Walk = { m, fn: meter ? fn : undefined, stats, loops: [] };
+    const w: Walk = { m, fn: meter ? fn : undefined, stats, loops: [], labels: 0 };
     const [inner, body] = visit(w, info.body);
     const entry = Math.max(1, inner);
     costs.push({ index: costs.length, exports: exported.get(info.name) ?? [], entry, loops: w.loops });
