@@ -40,8 +40,13 @@ export class ComponentStore {
   private readonly instances: ComponentInstance[] = [];
   private readonly named = new Map<string, ComponentInstance>();
   private readonly calls = new Map<string, SuspendedCall>();
-  /** The last `refuel` amount: instances created later start with it (one budget per core instance, set store-wide). */
-  private fuel: number | undefined;
+  /** The last `refuel` amount: instances created later start with it (exec passes it as their initial fuel, so start functions run on it). */
+  private refuelled: number | undefined;
+
+  /** The budget a new core instance starts with (undefined: never refuelled). */
+  get fuel(): number | undefined {
+    return this.refuelled;
+  }
 
   constructor(
     readonly config: ComponentConfig,
@@ -59,7 +64,6 @@ export class ComponentStore {
   /** `invoker`: the async invoker of a fuel / asyncify case's core instance (src/runtime/calls/); default: a direct call. */
   attach(instance: ComponentInstance, exports: WasmExports, invoker?: CoreInvoker): void {
     const core = invoker ?? this.hooks.invoker?.(exports) ?? new SyncInvoker(exports);
-    if (this.fuel !== undefined) core.setFuel(this.fuel);
     instance.attach(exports, core);
     this.instances.push(instance);
     if (instance.name !== undefined) this.named.set(instance.name, instance);
@@ -113,7 +117,7 @@ export class ComponentStore {
    * ours are per core instance, each set to the same amount). Refuelling never unpoisons (C5).
    */
   refuel(amount: number): Outcome {
-    this.fuel = amount;
+    this.refuelled = amount;
     for (const i of this.instances) i.coreInvoker.setFuel(amount);
     return RETURNED_NOTHING;
   }

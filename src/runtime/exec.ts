@@ -411,7 +411,8 @@ export class CaseRun {
     const binding: MemoryBinding = { memory: undefined };
     const imports: Record<string, Record<string, unknown>> = {};
     const component = this.c.component !== undefined ? this.components().create(as) : undefined;
-    const calls = this.instrumented ? new CoreCalls({ metered: this.c.fuel === true, suspendable: this.c.asyncify === true }) : undefined;
+    const initialFuel = this.componentStore?.fuel ?? this.fuelBeforeInstantiate ?? 0;
+    const calls = this.instrumented ? new CoreCalls({ metered: this.c.fuel === true, suspendable: this.c.asyncify === true, initialFuel }) : undefined;
     for (const imp of WA.Module.imports(module)) {
       let ns: Record<string, unknown> | undefined = imports[imp.module];
       if (!ns) {
@@ -479,6 +480,8 @@ export class CaseRun {
 
   /** `call` / `resume` / `cancel` / `refuel` / `post-return` of a component case: the store and the addressed instance. */
   private componentStep(step: Step): Outcome {
+    // the store's fuel exists before any instance: a start function runs on it
+    if (step.op === 'refuel' && step.instance === undefined && this.current === undefined) return this.components().refuel(step.amount);
     const t = this.target(step.instance, step.op);
     if (!('exports' in t)) return t;
     return runComponentStep(this.components(), t.component, step);
@@ -635,7 +638,15 @@ export class CaseRun {
     }
   }
 
+  /** A `refuel` step before the first instantiate: the budget every instance of this case starts with. */
+  private fuelBeforeInstantiate: number | undefined;
+
   private refuel(instance: string | undefined, amount: number): Outcome {
+    if (instance === undefined && this.current === undefined) {
+      if (!this.c.fuel) return { kind: 'unsupported', feature: 'refuel in a case without the fuel feature' };
+      this.fuelBeforeInstantiate = amount;
+      return RETURN_NOTHING;
+    }
     const inst = this.target(instance, 'refuel');
     if (!('exports' in inst)) return inst;
     if (!inst.calls?.options.metered) return { kind: 'unsupported', feature: 'refuel of an instance without the fuel feature' };

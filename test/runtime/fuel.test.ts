@@ -9,6 +9,7 @@ function metered(bytes: Uint8Array): { exports: Record<string, unknown>; fuel: {
   let calls = 0;
   const inst = new WA.Instance(new WA.Module(instrumentFuel(bytes).bytes), {
     'trapcheck:fuel': {
+      initial: new WA.Global({ value: 'i64', mutable: false }, 0n),
       exhausted: (): void => {
         calls++;
         throw OUT_OF_FUEL;

@@ -112,7 +112,7 @@ describe('process host', () => {
   it('the fuel pass alone: a host that never refills ends a spinning call with out of fuel', () => {
     const out = instrumentFuel(wat('(module (func (export "spin") (loop (br 0))))'));
     expect(out.loops).toBe(1);
-    const i = new WA.Instance(new WA.Module(out.bytes), { 'trapcheck:fuel': { exhausted: () => { throw OUT_OF_FUEL; } } });
+    const i = new WA.Instance(new WA.Module(out.bytes), { 'trapcheck:fuel': { initial: new WA.Global({ value: 'i64', mutable: false }, 0n), exhausted: () => { throw OUT_OF_FUEL; } } });
     (i.exports['trapcheck_fuel'] as { value: bigint }).value = 1000n;
     expect(() => (i.exports['spin'] as () => void)()).toThrow(expect.objectContaining({ outOfFuel: true }));
   });

@@ -19,8 +19,9 @@
  * no more guest code of that call runs, and memory keeps every write made before the pause (X1).
  */
 import type { PausePoint } from '../../case.ts';
-import { FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE, HOST_BLOCK, HOST_MODULE, HOST_YIELD, OUT_OF_FUEL } from '../../wasm/instrument/fuel-abi.ts';
+import { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE, HOST_BLOCK, HOST_MODULE, HOST_YIELD, OUT_OF_FUEL } from '../../wasm/instrument/fuel-abi.ts';
 import type { WasmExports, WasmMemory } from '../wasm-api.ts';
+import { WA } from '../wasm-api.ts';
 import { AsyncifyStack } from './asyncify-stack.ts';
 import type { CoreCallState, CoreInvoker, PendingCall, ResumeOptions } from './types.ts';
 
@@ -29,6 +30,8 @@ export interface CoreCallsOptions {
   metered: boolean;
   /** The module went through Asyncify (`asyncify` feature): host suspensions (and, when metered, exhaustion) can park a call. */
   suspendable: boolean;
+  /** The budget the instance starts with, before its start function runs (a `refuel` step before `instantiate`); default 0. */
+  initialFuel?: number;
 }
 
 /** A pause point this instance cannot honour (e.g. `{fuel}` without metering): the step is `unsupported`. */
@@ -57,7 +60,7 @@ interface Stretch {
 type Guest = (...a: unknown[]) => unknown;
 
 export class CoreCalls implements CoreInvoker {
-  readonly imports: Record<string, Record<string, (...a: never[]) => unknown>>;
+  readonly imports: Record<string, Record<string, unknown>>;
   private exports: WasmExports | undefined;
   private stack: AsyncifyStack | undefined;
   private active: Stretch | undefined;
@@ -65,7 +68,10 @@ export class CoreCalls implements CoreInvoker {
   constructor(readonly options: CoreCallsOptions) {
     this.imports = {
       [HOST_MODULE]: { [HOST_YIELD]: (): void => void this.suspension(), [HOST_BLOCK]: (): number => this.suspension() },
-      [FUEL_MODULE]: { [FUEL_HOOK]: (): void => this.exhausted() },
+      [FUEL_MODULE]: {
+        [FUEL_HOOK]: (): void => this.exhausted(),
+        [FUEL_INITIAL]: new WA.Global({ value: 'i64', mutable: false }, BigInt(options.initialFuel ?? 0)),
+      },
     };
   }
 

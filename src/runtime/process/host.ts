@@ -29,7 +29,7 @@
 import type { MailboxMessage, MemoryRegion, ProcessCause } from '../../case.ts';
 import type { ProcessObservation } from '../../observation.ts';
 import type { Outcome, TrapKind } from '../../outcome.ts';
-import { OutOfFuel, FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE } from '../../wasm/instrument/fuel-abi.ts';
+import { OutOfFuel, FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE } from '../../wasm/instrument/fuel-abi.ts';
 import type { Engine } from '../classify.ts';
 import { classifyEngineError, currentEngine } from '../classify.ts';
 import type { RunnableCase } from '../exec.ts';
@@ -52,6 +52,7 @@ export const MAX_PROCESSES = 4096;
 /** The version `lunatic::version` reports: the source the host functions were read from. */
 const VERSION = [0, 13, 2] as const;
 const PAGE = 65536;
+const NO_INITIAL_FUEL = new WA.Global({ value: 'i64', mutable: false }, 0n);
 
 export class HostError {
   constructor(readonly message: string) {}
@@ -501,6 +502,8 @@ export class ProcessHost {
     for (const imp of WA.Module.imports(this.compiled(p.module, DEFAULT_MAX_MEMORY))) {
       const ns = (imports[imp.module] ??= {});
       if (imp.module === FUEL_MODULE && imp.name === FUEL_HOOK) ns[imp.name] = fuel[FUEL_HOOK];
+      // a process starts with no fuel: its first metering point takes the first slice
+      else if (imp.module === FUEL_MODULE && imp.name === FUEL_INITIAL) ns[imp.name] = NO_INITIAL_FUEL;
       else if (imp.module.startsWith('lunatic::')) {
         const fn = lunatic[imp.module]?.[imp.name];
         if (!fn) return { unsupported: `import ${imp.module}.${imp.name}` };

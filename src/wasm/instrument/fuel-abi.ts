@@ -6,6 +6,12 @@
 
 export const FUEL_MODULE = 'trapcheck:fuel';
 export const FUEL_HOOK = 'exhausted';
+/**
+ * The imported immutable i64 global `trapcheck:fuel.initial`: the budget the instance starts with
+ * (the counter's initializer), so a start function runs on the fuel the host set before
+ * instantiation, as on a wasmtime store fuelled before `Instance::new`.
+ */
+export const FUEL_INITIAL = 'initial';
 /** The exported i64 global holding the remaining budget (negative only inside the hook). */
 export const FUEL_GLOBAL = 'trapcheck_fuel';
 

@@ -30,13 +30,14 @@
  */
 import { binaryen } from '../builder.ts';
 import type { BModule, Expr } from '../builder.ts';
-import { FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE } from './fuel-abi.ts';
+import { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE } from './fuel-abi.ts';
 import { INSTRUMENT_FEATURES, InstrumentError, expressionInfo, mapChildren } from './ir.ts';
 
 export { INSTRUMENT_FEATURES };
-export { FUEL_GLOBAL, FUEL_HOOK, FUEL_MODULE, OUT_OF_FUEL, OutOfFuel } from './fuel-abi.ts';
+export { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE, OUT_OF_FUEL, OutOfFuel } from './fuel-abi.ts';
 
 const HOOK_FN = 'trapcheck_fuel_exhausted';
+const INITIAL_GLOBAL = 'trapcheck_fuel_initial';
 
 export class FuelError extends InstrumentError {
   override name = 'FuelError';
@@ -203,14 +204,16 @@ function walkFunctions(m: BModule, meter: boolean): { stats: FuelStats; costs: F
 }
 
 /**
- * Adds fuel metering to a parsed module (in place): the `trapcheck_fuel` global (exported, initial
- * 0: the first metering point calls the hook, so a host must set the budget before calling in),
- * the `trapcheck:fuel.exhausted` import, and a charge at every function entry, loop header and
- * bulk memory op.
+ * Adds fuel metering to a parsed module (in place): the `trapcheck_fuel` global (exported; it
+ * starts at the imported `trapcheck:fuel.initial`, so a host gives the start function its budget
+ * before instantiation; 0 means the first metering point calls the hook), the
+ * `trapcheck:fuel.exhausted` import, and a charge at every function entry, loop header and bulk
+ * memory op.
  */
 export function meterFuel(m: BModule): FuelStats {
   m.addFunctionImport(HOOK_FN, FUEL_MODULE, FUEL_HOOK, binaryen.none, binaryen.none);
-  m.addGlobal(FUEL_GLOBAL, binaryen.i64, true, m.i64.const(0 as unknown as number));
+  m.addGlobalImport(INITIAL_GLOBAL, FUEL_MODULE, FUEL_INITIAL, binaryen.i64, false);
+  m.addGlobal(FUEL_GLOBAL, binaryen.i64, true, m.global.get(INITIAL_GLOBAL, binaryen.i64));
   m.addGlobalExport(FUEL_GLOBAL, FUEL_GLOBAL);
   return walkFunctions(m, true).stats;
 }
