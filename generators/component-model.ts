@@ -205,7 +205,8 @@ export class GuestModel {
       case 'throw':
         return { fail: { kind: 'host-error' } };
       case 'exit':
-        return { fail: { kind: 'exit', code: x === 0 ? 0 : 1 } };
+        // `result<_, _>` lifted from the discriminant: 0 ok, 1 err, anything else traps
+        return x === 0 || x === 1 ? { fail: { kind: 'exit', code: x } } : trap('invalid variant discriminant');
       case 'call':
       case 'adapter': {
         if (plan.kind === 'adapter' && plan.instance === caller) return CANNOT_ENTER;

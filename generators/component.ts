@@ -301,6 +301,7 @@ function build(p: ComponentParams, origin: Origin): Case {
   const jco = profile === 'spec' && row !== 'C10' && !metered;
   const tags: Record<string, string> = { row, profile, jco: jco ? 'runnable' : 'no' };
   if (pl.site !== undefined) tags['site'] = pl.site;
+  if (row === 'exit') tags['exit'] = p.exitArg === 0 ? 'ok' : p.exitArg === 1 ? 'err' : 'invalid';
   // jco lowers '' without calling cabi_realloc (a known divergence matched on this tag)
   if (shape.strings) tags['string'] = p.text === '' ? 'empty' : 'text';
   return {
@@ -350,6 +351,7 @@ export const component: Family<ComponentParams> = {
     profile: [...COMPONENT_PROFILES],
     jco: ['runnable', 'no'],
     string: ['empty', 'text'],
+    exit: ['ok', 'err', 'invalid'],
     site: [...C3_SITES, ...C10_SITES, ...X2_SITES],
   },
   arbitrary: componentArbitrary,

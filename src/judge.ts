@@ -192,9 +192,10 @@ export function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgem
   return undefined;
 }
 
-export function divergenceFor(c: Case, step: Step, observed: Outcome, profile: Profile): KnownDivergence | undefined {
+export function divergenceFor(c: Case, step: Step, observed: Outcome, profile: Profile, mismatch: 'outcome' | 'state' = 'outcome'): KnownDivergence | undefined {
   const expected = step.expect.outcome;
   return profile.knownDivergences.find(({ match: m }) => {
+    if (m.mismatch !== undefined && m.mismatch !== mismatch) return false;
     if (m.family !== undefined && m.family !== c.family) return false;
     if (m.caseId !== undefined && m.caseId !== c.id) return false;
     if (m.expected !== undefined && m.expected !== expected?.kind) return false;
@@ -228,9 +229,16 @@ export function judge(c: Case, observation: Observation, profile: Profile): Verd
       break;
     }
     let v: StepJudgement = step.expect.outcome ? outcomeVerdict(step.expect.outcome, obs.outcome, profile) : obs.outcome.kind === 'unsupported' ? { verdict: 'skip', reason: `unsupported: ${obs.outcome.feature}` } : { verdict: 'pass' };
-    if (v.verdict === 'pass' || v.verdict === 'imprecise') v = stateVerdict(step.expect, obs) ?? v;
+    let mismatch: 'outcome' | 'state' = 'outcome';
+    if (v.verdict === 'pass' || v.verdict === 'imprecise') {
+      const state = stateVerdict(step.expect, obs);
+      if (state) {
+        v = state;
+        mismatch = 'state';
+      }
+    }
     if (v.verdict === 'fail') {
-      const d = divergenceFor(c, step, obs.outcome, profile);
+      const d = divergenceFor(c, step, obs.outcome, profile, mismatch);
       if (d) v = { ...v, verdict: 'known-divergence', reason: `${d.reason} (${d.link})`, divergence: d.id };
     }
     consider(v, i);

@@ -22,6 +22,13 @@ export const TRAP_KINDS = [
   'cannot leave component instance',
   'out of fuel',
   'uncaught exception',
+  /**
+   * The Canonical ABI lifting a variant / result / option whose case index is out of range
+   * (`trap_if(case_index >= len(cases))` in lift_flat_variant), e.g. `wasi:cli/exit` called with a
+   * `result` discriminant ≥ 2. Not a core trap: named with the words hosts print for it
+   * (wasmtime, jco: "invalid variant discriminant for expected").
+   */
+  'invalid variant discriminant',
 ] as const;
 
 export type TrapKind = (typeof TRAP_KINDS)[number];

@@ -24,3 +24,4 @@ export class NestedFailure {
 
 export const CANNOT_ENTER = new ComponentTrap('cannot enter component instance', 'wasm trap: cannot enter component instance');
 export const CANNOT_LEAVE = new ComponentTrap('cannot leave component instance', 'wasm trap: cannot leave component instance');
+export const INVALID_RESULT = new ComponentTrap('invalid variant discriminant', 'wasm trap: invalid variant discriminant for expected');

@@ -7,7 +7,7 @@
  */
 import type { HostImport } from '../case.ts';
 import { ProcExit } from '../runtime/wasi/wasi.ts';
-import { CANNOT_ENTER, CANNOT_LEAVE, HostImportFailure } from './errors.ts';
+import { CANNOT_ENTER, CANNOT_LEAVE, HostImportFailure, INVALID_RESULT } from './errors.ts';
 import type { ComponentInstance } from './instance.ts';
 
 export const ROOT_NAMESPACE = '$root';
@@ -44,8 +44,10 @@ function hostFunction(caller: ComponentInstance, h: HostImport): (args: number[]
       };
     case 'exit':
       return (args) => {
+        // lifting `result<_, _>`: 0 ok, 1 err, anything else traps (Canonical ABI lift_flat_variant)
+        if (args[0] !== 0 && args[0] !== 1) throw INVALID_RESULT;
         const e = new ProcExit();
-        e.code = args[0] === 0 ? 0 : 1;
+        e.code = args[0] as number;
         throw e;
       };
     case 'call':

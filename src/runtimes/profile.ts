@@ -44,6 +44,11 @@ export interface KnownDivergence {
     expectedTrap?: TrapKind;
     observed?: OutcomeKind;
     tag?: Record<string, string>;
+    /**
+     * What disagreed: `outcome`, or `state` (the outcome matched; memory, globals, fuel or output
+     * did not). Absent: either.
+     */
+    mismatch?: 'outcome' | 'state';
   };
   reason: string;
   link: string;

@@ -108,9 +108,12 @@ describe('jco runtime: real components', () => {
   it('wasi:cli/exit is overridden: exit(ok) is exit 0 and exit(err) exit 1, the test process survives, later steps see the exit', async () => {
     const ok = componentCase([inst(), call('a', 'quit', [u32(0)], { outcome: { kind: 'exit', code: 0 } }), call('a', 'f', [u32(1)], { outcome: { kind: 'exit', code: 0 } })]);
     const err = componentCase([inst(), call('a', 'quit', [u32(1)], { outcome: { kind: 'exit', code: 1 } })]);
-    const [a, b] = await jco.executeAll([ok, err]);
+    // discriminant 2 is no `result` case: the Canonical ABI traps while lifting it (jco: a TypeError)
+    const bad = componentCase([inst(), call('a', 'quit', [u32(2)], { outcome: { kind: 'trap', trap: 'invalid variant discriminant' } })]);
+    const [a, b, c] = await jco.executeAll([ok, err, bad]);
     expect(judge(ok, a!, jco.profile)).toEqual({ verdict: 'pass' });
     expect(judge(err, b!, jco.profile)).toEqual({ verdict: 'pass' });
+    expect(judge(bad, c!, jco.profile)).toEqual({ verdict: 'pass' });
     expect(process.exitCode ?? 0).toBe(0);
   });
 
@@ -154,6 +157,7 @@ describe('jco runtime: pure parts', () => {
     expect(classifyJcoError('RuntimeError', 'unreachable')).toMatchObject({ trap: ['unreachable'] });
     expect(classifyJcoError('RangeError', 'Maximum call stack size exceeded')).toMatchObject({ trap: ['call stack exhausted'] });
     expect(classifyJcoError('TypeError', 'nope').kind).toBe('crash');
+    expect(classifyJcoError('TypeError', 'invalid variant discriminant for expected')).toMatchObject({ trap: ['invalid variant discriminant'] });
   });
 
   it('generates the WIT world, escaping names and declaring wasi:cli/exit inline', () => {

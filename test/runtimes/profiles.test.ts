@@ -58,6 +58,16 @@ describe('profiles', () => {
     expect(v).toMatchObject({ verdict: 'known-divergence', divergence: 'wasmer-sdk-deadlock-is-a-hang' });
     expect(v.reason).toMatch(/no deadlock detector[^]*\(https:\/\/github\.com\/WebAssembly\/wasi-threads/);
   });
+
+  it('a divergence limited to state mismatches covers a memory difference, never an outcome difference', () => {
+    const profile = { ...loadProfile('reference'), knownDivergences: [{ id: 'd', match: { tag: { t: 'x' }, mismatch: 'state' as const }, reason: 'r', link: 'l' }] };
+    const c = mkCase(['(module (memory (export "memory") 1) (func (export "f")))'], [inst(), call('f', [], { outcome: { kind: 'return' }, memory: [{ offset: 0, hex: '01' }] })], { tags: { t: 'x' } });
+    const ok = { outcome: { kind: 'return' as const, values: [] } };
+    const stateDiff = judge(c, { steps: [ok, { ...ok, memory: [{ offset: 0, hex: '00' }] }], stdout: '', stderr: '' }, profile);
+    expect(stateDiff).toMatchObject({ verdict: 'known-divergence', divergence: 'd' });
+    const outcomeDiff = judge(c, { steps: [ok, { outcome: { kind: 'trap', trap: ['unreachable'], message: '' }, memory: [{ offset: 0, hex: '01' }] }], stdout: '', stderr: '' }, profile);
+    expect(outcomeDiff.verdict).toBe('fail');
+  });
 });
 
 describe('registry', () => {

@@ -27,8 +27,16 @@ const JCO_MESSAGES: ReadonlyMap<string, readonly TrapKind[]> = new Map<string, T
   ['cannot leave component instance', ['cannot leave component instance']],
 ]);
 
-/** Classifies what a lifted call or a component instantiation threw (a RuntimeError, a RangeError …). */
+/**
+ * jco's bindings lift a variant / result with an out-of-range case index by throwing a plain
+ * `TypeError("invalid variant discriminant for <type>")` (not a RuntimeError: jco does not lock
+ * the instance down for it; a known divergence). The Canonical ABI traps there.
+ */
+const INVALID_DISCRIMINANT = /^invalid variant discriminant for /;
+
+/** Classifies what a lifted call or a component instantiation threw (a RuntimeError, a RangeError, jco's lifting TypeError …). */
 export function classifyJcoError(name: string, message: string): Outcome {
+  if (name === 'TypeError' && INVALID_DISCRIMINANT.test(message)) return { kind: 'trap', trap: ['invalid variant discriminant'], message };
   const text = message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message;
   const kinds = name === 'RuntimeError' ? JCO_MESSAGES.get(text) : undefined;
   if (kinds) return { kind: 'trap', trap: [...kinds], message };

@@ -51,7 +51,11 @@ export function outcomeOfThrow(e: unknown): Outcome {
   if (e instanceof ExitSignal) return { kind: 'exit', code: e.code };
   if (e instanceof HostImportError) return { kind: 'host-error', message: e.message };
   if (e instanceof CaseFault) return crash(e.message);
-  if (e instanceof Error && (e.name === 'RuntimeError' || e.name === 'RangeError')) return classifyJcoError(e.name, e.message);
+  if (e instanceof Error && (e.name === 'RuntimeError' || e.name === 'RangeError' || e.name === 'TypeError')) {
+    const outcome = classifyJcoError(e.name, e.message);
+    // any other TypeError is jco's own failure, not a trap
+    if (e.name !== 'TypeError' || outcome.kind === 'trap') return outcome;
+  }
   return crash(`jco threw ${e instanceof Error ? `${e.name}: ${firstLine(e.message)}` : String(e)}`);
 }
 
