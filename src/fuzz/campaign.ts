@@ -24,7 +24,7 @@ import { writeFileAtomic } from '../report/write-file.ts';
 import type { Family } from '../../generators/family.ts';
 import { join } from 'node:path';
 import { writeCheckpoint } from './checkpoint.ts';
-import { compareObservations, disagreementSignature } from './differential.ts';
+import { compareObservations, disagreementSignature, explainedByDivergence } from './differential.ts';
 import { promoteFinding } from './promote.ts';
 import type { CampaignConfig, CampaignReport, StopReason } from './report.ts';
 import { buildCampaignReport, renderCampaignMarkdown } from './report.ts';
@@ -337,7 +337,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
             const b = ex.judged[r]![j]!.observation;
             if (!a || !b) continue;
             state.differential.compared++;
-            const cmp = compareObservations(c, a, b, slots[0]!.runtime.profile, slots[r]!.runtime.profile);
+            const cmp =
+              explainedByDivergence(ex.judged[0]![j]!.verdict, ex.judged[r]![j]!.verdict) ??
+              compareObservations(c, a, b, slots[0]!.runtime.profile, slots[r]!.runtime.profile);
             if (cmp.kind === 'agree') state.differential.agreed++;
             else if (cmp.kind === 'quarantined') state.differential.quarantined[cmp.reason] = (state.differential.quarantined[cmp.reason] ?? 0) + 1;
             else {

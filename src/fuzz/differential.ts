@@ -6,6 +6,7 @@
  * differ legitimately), timeouts, unsupported steps, and NaN payload bits.
  */
 import type { Case, MemoryRegion } from '../case.ts';
+import type { Verdict } from '../judge.ts';
 import type { Observation } from '../observation.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
 import type { Profile } from '../runtimes/profile.ts';
@@ -78,6 +79,16 @@ export function compareObservations(_c: Case, a: Observation, b: Observation, pa
     return { kind: 'disagree', step: i, what: 'steps run', a: outcomeClass(a.steps[i]?.outcome), b: outcomeClass(b.steps[i]?.outcome) };
   }
   return { kind: 'agree' };
+}
+
+/**
+ * A disagreement already explained: one side's verdict is a known divergence of its profile (a
+ * documented deviation with a reason and a link, e.g. jco allowing re-entry), so comparing the
+ * two runtimes there would only rediscover it. Quarantined under the divergence's id.
+ */
+export function explainedByDivergence(a: Verdict, b: Verdict): Comparison | undefined {
+  const d = a.verdict === 'known-divergence' ? a : b.verdict === 'known-divergence' ? b : undefined;
+  return d ? { kind: 'quarantined', reason: `known divergence ${d.divergence ?? '(unnamed)'}` } : undefined;
 }
 
 /** The dedup signature of a disagreement (outcome classes, not values). */

@@ -12,7 +12,7 @@ import type { Observation } from '../../src/observation.ts';
 import type { Runtime } from '../../src/runtimes/adapter.ts';
 import { createReferenceRuntime, loadReferenceProfile } from '../../src/runtimes/reference.ts';
 import { runCampaign } from '../../src/fuzz/campaign.ts';
-import { compareObservations } from '../../src/fuzz/differential.ts';
+import { compareObservations, explainedByDivergence } from '../../src/fuzz/differential.ts';
 import { buggy, config, options, reference } from './helpers.ts';
 
 const profile = loadReferenceProfile();
@@ -25,6 +25,10 @@ describe('compareObservations', () => {
     expect(compareObservations(C, obs({ kind: 'return', values: [{ type: 'f32', value: 'nan:0x7fc00000' }] }), obs({ kind: 'return', values: [{ type: 'f32', value: 'nan:0x7fa00000' }] }), profile, profile).kind).toBe('agree');
     expect(compareObservations(C, obs({ kind: 'return', values: [{ type: 'i32', value: '1' }] }), obs({ kind: 'return', values: [{ type: 'i32', value: '2' }] }), profile, profile)).toMatchObject({ kind: 'disagree', step: 0 });
     expect(compareObservations(C, obs({ kind: 'return', values: [] }), obs({ kind: 'trap', trap: ['unreachable'], message: '' }), profile, profile)).toMatchObject({ kind: 'disagree', a: 'return', b: 'trap "unreachable"' });
+  });
+  it('quarantines a disagreement one side\'s known divergence already explains', () => {
+    expect(explainedByDivergence({ verdict: 'pass' }, { verdict: 'known-divergence', divergence: 'jco-sync-reentry-allowed' })).toEqual({ kind: 'quarantined', reason: 'known divergence jco-sync-reentry-allowed' });
+    expect(explainedByDivergence({ verdict: 'pass' }, { verdict: 'fail' })).toBeUndefined();
   });
   it('quarantines stack exhaustion, timeouts and unsupported steps', () => {
     expect(compareObservations(C, obs({ kind: 'trap', trap: ['call stack exhausted'], message: '' }), obs({ kind: 'return', values: [] }), profile, profile)).toEqual({ kind: 'quarantined', reason: 'call stack exhausted' });
