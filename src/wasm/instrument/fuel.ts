@@ -31,7 +31,7 @@
 import { binaryen } from '../builder.ts';
 import type { BModule, Expr } from '../builder.ts';
 import { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE } from './fuel-abi.ts';
-import { INSTRUMENT_FEATURES, InstrumentError, expressionInfo, mapChildren } from './ir.ts';
+import { INSTRUMENT_FEATURES, InstrumentError, expressionInfo, mapChildren, rewriteModule } from './ir.ts';
 
 export { INSTRUMENT_FEATURES };
 export { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE, OUT_OF_FUEL, OutOfFuel } from './fuel-abi.ts';
@@ -240,18 +240,6 @@ export function fuelPlan(bytes: Uint8Array): FuelPlan {
 
 /** Parses, meters and emits (unoptimised, deterministic). Throws FuelError for a module it cannot read. */
 export function instrumentFuel(bytes: Uint8Array): { bytes: Uint8Array } & FuelStats {
-  const m = readModule(bytes, 'fuel instrumentation');
-  const opt = binaryen.getOptimizeLevel();
-  const shrink = binaryen.getShrinkLevel();
-  try {
-    const stats = meterFuel(m);
-    if (!m.validate()) throw new FuelError('fuel instrumentation: the rewritten module does not validate');
-    binaryen.setOptimizeLevel(0);
-    binaryen.setShrinkLevel(0);
-    return { bytes: m.emitBinary(), ...stats };
-  } finally {
-    binaryen.setOptimizeLevel(opt);
-    binaryen.setShrinkLevel(shrink);
-    m.dispose();
-  }
+  const out = rewriteModule(bytes, 'fuel instrumentation', meterFuel, (message) => new FuelError(message));
+  return { bytes: out.bytes, ...out.result };
 }

@@ -4,8 +4,8 @@
  * modules we instrument use (MVP, threads, bulk memory, reference types, exceptions, SIMD); an
  * expression kind it does not know is reported, never silently skipped.
  */
-import { binaryen } from '../builder.ts';
-import type { Expr } from '../builder.ts';
+import { binaryen, emitUnoptimised } from '../builder.ts';
+import type { BModule, Expr } from '../builder.ts';
 
 /**
  * What instrumented modules may use: what V8 11 (Node 20) runs. Not `Features.All`: binaryen 132
@@ -17,6 +17,33 @@ export const INSTRUMENT_FEATURES =
 
 export class InstrumentError extends Error {
   override name = 'InstrumentError';
+}
+
+/**
+ * The frame every rewriting pass shares: parse (a one-line error naming the pass when binaryen
+ * cannot read the module), `rewrite` the IR, validate, emit unoptimised (deterministic bytes),
+ * and always free the module. `fail` builds the pass's own error class.
+ */
+export function rewriteModule<T>(
+  bytes: Uint8Array,
+  pass: string,
+  rewrite: (m: BModule) => T,
+  fail: (message: string) => InstrumentError = (message) => new InstrumentError(message),
+): { bytes: Uint8Array; result: T } {
+  let m: BModule;
+  try {
+    m = binaryen.readBinary(bytes);
+  } catch (e) {
+    throw fail(`${pass}: binaryen cannot read the module (${String(e)})`);
+  }
+  try {
+    m.setFeatures(INSTRUMENT_FEATURES);
+    const result = rewrite(m);
+    if (!m.validate()) throw fail(`${pass}: the rewritten module does not validate`);
+    return { bytes: emitUnoptimised(m), result };
+  } finally {
+    m.dispose();
+  }
 }
 
 type Kind = { cls: string; fields?: string[]; list?: string };

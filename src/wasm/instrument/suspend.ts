@@ -16,7 +16,7 @@ import { binaryen } from '../builder.ts';
 import type { BModule } from '../builder.ts';
 import { FUEL_HOOK, FUEL_MODULE, MEMORY_EXPORT } from './fuel-abi.ts';
 import { meterFuel } from './fuel.ts';
-import { INSTRUMENT_FEATURES, InstrumentError } from './ir.ts';
+import { InstrumentError, rewriteModule } from './ir.ts';
 
 export interface SuspendOptions {
   /** Meter fuel (./fuel.ts). */
@@ -56,54 +56,44 @@ function exportedMemory(m: BModule): string | undefined {
 }
 
 export function instrumentSuspendable(bytes: Uint8Array, options: SuspendOptions): SuspendableModule {
-  let m: BModule;
-  try {
-    m = binaryen.readBinary(bytes);
-  } catch (e) {
-    throw new SuspendInstrumentError(`suspend instrumentation: binaryen cannot read the module (${String(e)})`);
-  }
-  const opt = binaryen.getOptimizeLevel();
-  const shrink = binaryen.getShrinkLevel();
-  try {
-    m.setFeatures(INSTRUMENT_FEATURES);
-    let memoryExport: string | undefined;
-    let initialPages = 0;
-    let maximumPages: number | undefined;
-    let importsMemory = false;
-    let addedMemory = false;
-    if (m.hasMemory()) {
-      const mi = m.getMemoryInfo() as { module: string | null; initial: number; max?: number };
-      initialPages = mi.initial;
-      maximumPages = mi.max;
-      importsMemory = Boolean(mi.module);
-      memoryExport = exportedMemory(m);
-      if (memoryExport === undefined) {
-        m.addMemoryExport('0', MEMORY_EXPORT); // binaryen names a parsed module's memory "0"
+  const out = rewriteModule(
+    bytes,
+    'suspend instrumentation',
+    (m) => {
+      let memoryExport: string | undefined;
+      let initialPages = 0;
+      let maximumPages: number | undefined;
+      let importsMemory = false;
+      let addedMemory = false;
+      if (m.hasMemory()) {
+        const mi = m.getMemoryInfo() as { module: string | null; initial: number; max?: number };
+        initialPages = mi.initial;
+        maximumPages = mi.max;
+        importsMemory = Boolean(mi.module);
+        memoryExport = exportedMemory(m);
+        if (memoryExport === undefined) {
+          m.addMemoryExport('0', MEMORY_EXPORT); // binaryen names a parsed module's memory "0"
+          memoryExport = MEMORY_EXPORT;
+        }
+      } else if (options.addMemory !== false && options.asyncImports.length + (options.fuelSuspends ? 1 : 0) > 0) {
+        m.setMemory(1, 1, MEMORY_EXPORT);
         memoryExport = MEMORY_EXPORT;
+        addedMemory = true;
       }
-    } else if (options.addMemory !== false && options.asyncImports.length + (options.fuelSuspends ? 1 : 0) > 0) {
-      m.setMemory(1, 1, MEMORY_EXPORT);
-      memoryExport = MEMORY_EXPORT;
-      addedMemory = true;
-    }
-    if (options.fuel) meterFuel(m);
-    const suspending = [...options.asyncImports];
-    if (options.fuel && options.fuelSuspends) suspending.push(`${FUEL_MODULE}.${FUEL_HOOK}`);
-    if (suspending.length) {
-      binaryen.setPassArgument('asyncify-imports', suspending.join(','));
-      try {
-        m.runPasses(['asyncify']);
-      } finally {
-        binaryen.setPassArgument('asyncify-imports', null);
+      if (options.fuel) meterFuel(m);
+      const suspending = [...options.asyncImports];
+      if (options.fuel && options.fuelSuspends) suspending.push(`${FUEL_MODULE}.${FUEL_HOOK}`);
+      if (suspending.length) {
+        binaryen.setPassArgument('asyncify-imports', suspending.join(','));
+        try {
+          m.runPasses(['asyncify']);
+        } finally {
+          binaryen.setPassArgument('asyncify-imports', null);
+        }
       }
-    }
-    if (!m.validate()) throw new SuspendInstrumentError('suspend instrumentation: the rewritten module does not validate');
-    binaryen.setOptimizeLevel(0);
-    binaryen.setShrinkLevel(0);
-    return { bytes: m.emitBinary(), memoryExport, initialPages, maximumPages, importsMemory, addedMemory };
-  } finally {
-    binaryen.setOptimizeLevel(opt);
-    binaryen.setShrinkLevel(shrink);
-    m.dispose();
-  }
+      return { memoryExport, initialPages, maximumPages, importsMemory, addedMemory };
+    },
+    (message) => new SuspendInstrumentError(message),
+  );
+  return { bytes: out.bytes, ...out.result };
 }

@@ -25,7 +25,7 @@
  */
 import { binaryen } from '../builder.ts';
 import type { BModule, Expr } from '../builder.ts';
-import { INSTRUMENT_FEATURES as FEATURES, InstrumentError, expressionInfo, mapChildren } from './ir.ts';
+import { InstrumentError, expressionInfo, mapChildren, rewriteModule } from './ir.ts';
 
 export { InstrumentError };
 
@@ -140,16 +140,7 @@ function visit(ctx: Ctx, e: Expr): Expr {
  * Throws InstrumentError for a module it cannot read or an expression kind it does not know.
  */
 export function instrumentThreads(bytes: Uint8Array): ThreadsInstrumentation {
-  let m: BModule;
-  try {
-    m = binaryen.readBinary(bytes);
-  } catch (e) {
-    throw new InstrumentError(`threads instrumentation: binaryen cannot read the module (${String(e)})`);
-  }
-  const opt = binaryen.getOptimizeLevel();
-  const shrink = binaryen.getShrinkLevel();
-  try {
-    m.setFeatures(FEATURES);
+  const out = rewriteModule(bytes, 'threads instrumentation', (m) => {
     let memory: MemoryImport | undefined;
     if (m.hasMemory()) {
       const mi = m.getMemoryInfo() as { module: string; base: string; initial: number; max?: number; shared: boolean };
@@ -172,14 +163,7 @@ export function instrumentThreads(bytes: Uint8Array): ThreadsInstrumentation {
       total.notifies += ctx.notifies;
       total.loops += ctx.loops;
     }
-    if (!m.validate()) throw new InstrumentError('threads instrumentation: the rewritten module does not validate');
-    binaryen.setOptimizeLevel(0);
-    binaryen.setShrinkLevel(0);
-    const out = m.emitBinary();
-    return { bytes: out, memory, ...total };
-  } finally {
-    binaryen.setOptimizeLevel(opt);
-    binaryen.setShrinkLevel(shrink);
-    m.dispose();
-  }
+    return { memory, ...total };
+  });
+  return { bytes: out.bytes, ...out.result };
 }
