@@ -22,11 +22,12 @@ const DRIVER_NODE = fileURLToPath(new URL('./driver/node-entry.js', import.meta.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Host facilities the driver provides. The reference runtime's other facilities (threads in
- * pooled workers, fuel, components …) live in its pool, not in the step executor, so the
- * driver does not claim them even when the engine probe lists them.
+ * Host facilities the driver provides: WASI, and fuel / Asyncify calls and component instances
+ * (the step executor's own layers, with modules instrumented by the parent: supervised.ts). The
+ * reference runtime's threads and Lunatic processes live in its pool, not in the step executor,
+ * so the driver does not claim them even when the engine probe lists them.
  */
-const DRIVER_HOST_FEATURES: ReadonlySet<Feature> = new Set<Feature>(['wasi']);
+const DRIVER_HOST_FEATURES: ReadonlySet<Feature> = new Set<Feature>(['wasi', 'fuel', 'asyncify', 'component']);
 const HOST_FACILITIES: ReadonlySet<Feature> = new Set<Feature>(['wasi', 'wasi-threads', 'fuel', 'asyncify', 'component', 'lunatic']);
 
 /** Command line of the driver under each engine (exported for tests). */

@@ -10,8 +10,29 @@ import type { Observation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import type { ChildSpec } from './child.ts';
 import { LineChild } from './child.ts';
-import type { DriverMessage, Hello, RunRequest } from './driver/wire.ts';
+import type { DriverMessage, Hello, RunRequest, WireCase } from './driver/wire.ts';
 import { toWire } from './driver/wire.ts';
+import { toPoolCase } from '../runtime/pool.ts';
+
+/**
+ * The case as the driver gets it. `fuel` / `asyncify` modules are instrumented here, in the
+ * parent (binaryen, loaded only for such cases), so the engine under test runs the very bytes
+ * the reference runtime runs, with trapcheck's host side (src/runtime/calls/, src/component/).
+ */
+async function wireCase(c: Case): Promise<WireCase> {
+  const runnable = toPoolCase(c);
+  if (!runnable.fuel && !runnable.asyncify) return toWire(runnable);
+  const { instrumentForCalls } = await import('../runtime/calls/instrument.ts');
+  const flags = { fuel: runnable.fuel === true, asyncify: runnable.asyncify === true };
+  const instrumented = c.modules.map((m) => {
+    try {
+      return instrumentForCalls(m.bytes, flags).bytes;
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  });
+  return toWire(runnable, instrumented);
+}
 
 type Attempt = { kind: 'done'; obs: Observation } | { kind: 'ended'; outcome: Outcome; atStep: number };
 
@@ -70,17 +91,18 @@ export class SupervisedDriver {
 
   private async runCase(c: Case): Promise<Observation> {
     const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-    const first = await this.attempt(c, undefined, budget);
+    const wire = await wireCase(c);
+    const first = await this.attempt(wire, undefined, budget);
     if (first.kind === 'done') return first.obs;
     const { outcome, atStep } = first;
     const raw = { ended: outcome.kind, atStep };
     if (atStep <= 0) return { steps: [{ outcome }], stdout: '', stderr: '', raw };
-    const prefix = await this.attempt(c, atStep, budget);
+    const prefix = await this.attempt(wire, atStep, budget);
     if (prefix.kind !== 'done') return { steps: [{ outcome: prefix.outcome }], stdout: '', stderr: '', raw: { ended: prefix.outcome.kind, atStep: prefix.atStep } };
     return { steps: [...prefix.obs.steps.slice(0, atStep), { outcome }], stdout: prefix.obs.stdout, stderr: prefix.obs.stderr, raw };
   }
 
-  private async attempt(c: Case, maxSteps: number | undefined, budgetMs: number): Promise<Attempt> {
+  private async attempt(wire: WireCase, maxSteps: number | undefined, budgetMs: number): Promise<Attempt> {
     if (this.closed) return { kind: 'ended', outcome: { kind: 'crash', detail: `${this.spec.name} runtime closed` }, atStep: 0 };
     let child: LineChild<RunRequest, DriverMessage>;
     try {
@@ -111,7 +133,7 @@ export class SupervisedDriver {
         else if (m.t === 'done' && m.id === id) settle({ kind: 'done', obs: m.obs });
       });
       this.onChildExit = (detail) => settle({ kind: 'ended', outcome: { kind: 'crash', detail }, atStep: step });
-      const req: RunRequest = { t: 'run', id, case: toWire(c) };
+      const req: RunRequest = { t: 'run', id, case: wire };
       if (maxSteps !== undefined) req.maxSteps = maxSteps;
       child.send(req);
     });

@@ -7,6 +7,7 @@ import type { Runtime } from '../../src/runtimes/adapter.ts';
 import { createRuntime } from '../../src/runtimes/registry.ts';
 import { judge } from '../../src/judge.ts';
 import { call, inst, mkCase, start, wasiWriteExit } from '../runtime/helpers.ts';
+import { generateCase } from '../../generators/index.ts';
 
 const TRAPS = `(module
   (type $v_i (func (result i32)))
@@ -41,6 +42,7 @@ describe.each(['node', 'deno', 'bun'] as const)('%s adapter', (name) => {
     expect(rt.capabilities.features.has('mvp')).toBe(true);
     // the driver has no wasi-threads host (that lives in the reference runtime's pool)
     expect(rt.capabilities.features.has('wasi-threads')).toBe(false);
+    for (const f of ['fuel', 'asyncify', 'component'] as const) expect(rt.capabilities.features.has(f), f).toBe(true);
   });
 
   it('runs cases in its own engine: returns, traps, WASI exits, and a hang becomes timeout without losing the next case', async () => {
@@ -54,6 +56,15 @@ describe.each(['node', 'deno', 'bun'] as const)('%s adapter', (name) => {
     expect(obs[3]!.steps.map((s) => s.outcome.kind)).toEqual(['return', 'timeout']);
     expect(obs[3]!.raw).toMatchObject({ ended: 'timeout', atStep: 1 });
     expect(verdicts[4]).toBe('pass');
+  });
+
+  it('runs cancellation and component cases on its own engine (modules instrumented by the parent, trapcheck host layers)', async () => {
+    const cs = [0, 1, 2, 3, 4, 5].flatMap((i) => [generateCase('cancellation', 11, i), generateCase('component', 11, i)]);
+    const obs = await rt.executeAll(cs);
+    const verdicts = cs.map((c, i) => `${c.id}: ${judge(c, obs[i]!, rt.profile).verdict}`);
+    expect(verdicts).toEqual(cs.map((c) => `${c.id}: pass`));
+    // a paused call really parked in this engine: Asyncify ran here, not in the parent
+    expect(obs.some((o) => o.steps.some((st) => st.outcome.kind === 'suspended'))).toBe(true);
   });
 
   if (name === 'bun')

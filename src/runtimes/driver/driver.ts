@@ -7,6 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import process from 'node:process';
+import type { ExecOptions } from '../../runtime/exec.ts';
 import { executeCase } from '../../runtime/exec.ts';
 import { currentEngine } from '../../runtime/classify.ts';
 import { engineFeatures } from '../reference.ts';
@@ -15,6 +16,13 @@ import { fromWire } from './wire.ts';
 
 // Guests never see JS stacks; stack capture is ~80% of a trap round trip (feasibility §8).
 Error.stackTraceLimit = 0;
+
+function lookup(instrumented: ReadonlyMap<Uint8Array, Uint8Array | Error>, original: Uint8Array): Uint8Array {
+  const x = instrumented.get(original);
+  if (x === undefined) throw new Error('the parent sent no instrumentation for this module');
+  if (x instanceof Error) throw x;
+  return x;
+}
 
 function send(m: DriverMessage): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -35,8 +43,12 @@ lines.on('line', (line) => {
   if (!line.startsWith('{')) return;
   const req = JSON.parse(line) as RunRequest;
   if (req.t !== 'run') return;
-  const options = { onStep: (i: number) => send({ t: 'step', id: req.id, i }), ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}) };
-  const obs = executeCase(fromWire(req.case), options);
+  const { c, instrumented } = fromWire(req.case);
+  const options: ExecOptions = { onStep: (i: number) => send({ t: 'step', id: req.id, i }) };
+  if (req.maxSteps !== undefined) options.maxSteps = req.maxSteps;
+  // fuel / asyncify cases: the parent instrumented the modules (binaryen stays out of this engine)
+  if (instrumented.size) options.calls = { instrument: (bytes) => ({ bytes: lookup(instrumented, bytes) }) };
+  const obs = executeCase(c, options);
   send({ t: 'done', id: req.id, obs });
 });
 lines.on('close', () => process.exit(0));

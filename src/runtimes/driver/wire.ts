@@ -3,6 +3,8 @@
  * object per line. Module bytes travel as base64; everything else is already plain data.
  *
  *   parent → child  {"t":"run","id":N,"case":WireCase,"maxSteps"?:K}
+ *                   a `fuel` / `asyncify` case carries its modules instrumented by the parent
+ *                   (`instrumented`, base64, or the instrumentation error): the child needs no binaryen
  *   child → parent  {"t":"hello",...}  once, at start-up: engine, version, features
  *                   {"t":"step","id":N,"i":K}  before step K (so a kill can be blamed on a step)
  *                   {"t":"done","id":N,"obs":Observation}
@@ -16,6 +18,11 @@ export interface WireCase {
   modules: string[];
   steps: RunnableCase['steps'];
   wasi?: RunnableCase['wasi'];
+  fuel?: boolean;
+  asyncify?: boolean;
+  component?: RunnableCase['component'];
+  /** Per module: its fuel / Asyncify instrumentation (base64), or why binaryen could not make it. */
+  instrumented?: Array<{ bytes: string } | { error: string }>;
 }
 
 export interface RunRequest {
@@ -34,14 +41,29 @@ export interface Hello {
 
 export type DriverMessage = Hello | { t: 'step'; id: number; i: number } | { t: 'done'; id: number; obs: Observation };
 
-export function toWire(c: RunnableCase): WireCase {
-  const w: WireCase = { id: c.id, modules: c.modules.map((m) => Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength).toString('base64')), steps: c.steps };
+const base64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+export function toWire(c: RunnableCase, instrumented?: ReadonlyArray<Uint8Array | Error>): WireCase {
+  const w: WireCase = { id: c.id, modules: c.modules.map((m) => base64(m.bytes)), steps: c.steps };
   if (c.wasi) w.wasi = c.wasi;
+  if (c.fuel) w.fuel = true;
+  if (c.asyncify) w.asyncify = true;
+  if (c.component) w.component = c.component;
+  if (instrumented) w.instrumented = instrumented.map((x) => (x instanceof Error ? { error: x.message } : { bytes: base64(x) }));
   return w;
 }
 
-export function fromWire(w: WireCase): RunnableCase {
+/** The case, and (fuel / asyncify cases) each module's instrumented bytes keyed by its original bytes object. */
+export function fromWire(w: WireCase): { c: RunnableCase; instrumented: Map<Uint8Array, Uint8Array | Error> } {
   const c: RunnableCase = { id: w.id, modules: w.modules.map((b) => ({ bytes: new Uint8Array(Buffer.from(b, 'base64')) })), steps: w.steps };
   if (w.wasi) c.wasi = w.wasi;
-  return c;
+  if (w.fuel) c.fuel = true;
+  if (w.asyncify) c.asyncify = true;
+  if (w.component) c.component = w.component;
+  const instrumented = new Map<Uint8Array, Uint8Array | Error>();
+  w.instrumented?.forEach((x, i) => {
+    const original = c.modules[i]?.bytes;
+    if (original) instrumented.set(original, 'bytes' in x ? new Uint8Array(Buffer.from(x.bytes, 'base64')) : new Error(x.error));
+  });
+  return { c, instrumented };
 }
