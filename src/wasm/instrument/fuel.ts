@@ -4,7 +4,8 @@
  * is an exact, deterministic instruction budget (never wall time).
  *
  *   func $f … body        →  func $f (fuel -= N_entry; if fuel < 0: call exhausted) body
- *   loop $l body          →  loop $l (fuel -= N_loop;  if fuel < 0: call exhausted) body
+ *   loop $l body          →  loop $l (fuel -= N_loop;  if fuel < 0: leave the loop, call exhausted,
+ *                             give the charge back, re-enter at the header: see meterLoop) body
  *   memory.fill d v n     →  (t0 = d; t1 = v; t2 = n; fuel -= t2; if fuel < 0: call exhausted;
  *                             memory.fill t0 t1 t2)            (same for memory.copy / memory.init)
  *
@@ -14,7 +15,8 @@
  * a fill that then traps out of bounds has still paid (bug-catalog #36). Operands are evaluated
  * once, in order, into fresh locals; a memory64 length (i64) is charged as is.
  *
- * The counter is a mutable i64 global exported as `trapcheck_fuel`; the hook is the import
+ * The counter is a mutable i64 global exported as `trapcheck_fuel`, starting at the imported
+ * immutable `trapcheck:fuel.initial` (the budget set before instantiation); the hook is the import
  * `trapcheck:fuel.exhausted` (no params, no results). The host decides what running dry means:
  * refill the global and return (a fuel *slice*), pause (the hook is an Asyncify import:
  * ./suspend.ts), or throw `OUT_OF_FUEL`, which the host reports as `trap "out of fuel"`.
