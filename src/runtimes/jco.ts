@@ -17,8 +17,8 @@ import type { Feature } from '../features.ts';
 import type { Observation, StepObservation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
-import type { ChildSpec } from './child.ts';
-import { LineChild } from './child.ts';
+import type { ChildSpec, LineChild } from './child.ts';
+import { RespawningChild } from './respawning-child.ts';
 import { loadProfile } from './profiles.ts';
 import { engineFeatures } from './reference.ts';
 import type { BuildReport, JcoMessage, JcoRequest } from './jco/wire.ts';
@@ -58,35 +58,16 @@ const unsupported = (feature: string): Observation => ({ steps: [{ outcome: { ki
 
 export async function createJcoRuntime(): Promise<Runtime> {
   const spec: ChildSpec = { name: 'jco', command: process.execPath, args: [ENTRY], cwd: ROOT, startTimeoutMs: 60_000 };
-  let live: LineChild<JcoRequest, JcoMessage> | undefined;
-  /** The running case's reaction to its child dying (one listener per child, not one per case). */
-  let onDeath: ((detail: string) => void) | undefined;
-  const adopt = (child: LineChild<JcoRequest, JcoMessage>): LineChild<JcoRequest, JcoMessage> => {
-    live = child;
-    child.onExit((e) => {
-      if (live !== child) return; // killed or retired on purpose: already settled
-      live = undefined;
-      onDeath?.(`jco child died (${e.signal ?? `exit code ${e.code}`}): ${e.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
-    });
-    return child;
-  };
-  const first = await LineChild.start<JcoRequest, JcoMessage>(spec);
-  adopt(first.child);
-  const version = first.hello.t === 'hello' ? first.hello.version : '@bytecodealliance/jco-transpile';
+  const { child, hello } = await RespawningChild.start<JcoRequest, JcoMessage>(spec);
+  const version = hello.t === 'hello' ? hello.version : '@bytecodealliance/jco-transpile';
   let nextId = 1;
-  let kills = 0;
-
-  const ensure = async (): Promise<LineChild<JcoRequest, JcoMessage>> => {
-    if (live && !live.exited) return live;
-    return adopt((await LineChild.start<JcoRequest, JcoMessage>(spec)).child);
-  };
 
   const runOne = async (c: Case): Promise<Observation> => {
     const problem = jcoCaseProblem(c);
     if (problem) return unsupported(problem);
     let ch: LineChild<JcoRequest, JcoMessage>;
     try {
-      ch = await ensure();
+      ch = await child.ensure();
     } catch (e) {
       return { steps: [{ outcome: { kind: 'crash', detail: (e as Error).message } }], stdout: '', stderr: '' };
     }
@@ -99,13 +80,11 @@ export async function createJcoRuntime(): Promise<Runtime> {
       const end = (outcome: Outcome): void => {
         clearTimeout(timer);
         ch.onMessage(undefined);
-        onDeath = undefined;
-        resolve({ steps: [...steps, { outcome }], stdout: '', stderr: '', raw: { jco: build, ended: outcome.kind, atStep: steps.length, watchdogKills: kills } });
+        child.onDeath = undefined;
+        resolve({ steps: [...steps, { outcome }], stdout: '', stderr: '', raw: { jco: build, ended: outcome.kind, atStep: steps.length, watchdogKills: child.kills } });
       };
       const kill = (outcome: Outcome): void => {
-        kills++;
-        live = undefined;
-        ch.kill();
+        child.kill();
         end(outcome);
       };
       timer = setTimeout(() => kill({ kind: 'crash', detail: `jco did not build the component within ${BUILD_BUDGET_MS} ms` }), BUILD_BUDGET_MS);
@@ -119,17 +98,15 @@ export async function createJcoRuntime(): Promise<Runtime> {
         else if (m.t === 'done') {
           clearTimeout(timer);
           ch.onMessage(undefined);
-          onDeath = undefined;
+          child.onDeath = undefined;
           resolve(m.obs);
         }
       });
-      onDeath = (detail) => end({ kind: 'crash', detail });
+      child.onDeath = (detail) => end({ kind: 'crash', detail });
       ch.send({ t: 'run', id, case: toJcoWire(c) });
     });
-    if (build && build.loaded >= RECYCLE_AFTER_MODULES && live === ch) {
-      live = undefined;
-      await ch.close(1_000);
-    }
+    // every generated module stays in this process's ESM cache: start afresh now and then
+    if (build && build.loaded >= RECYCLE_AFTER_MODULES) await child.close(1_000);
     return obs;
   };
 
@@ -139,10 +116,6 @@ export async function createJcoRuntime(): Promise<Runtime> {
     capabilities: jcoCapabilities(),
     version: () => Promise.resolve(version),
     executeAll: serialExecutor((c) => runOne(c)),
-    async close() {
-      const ch = live;
-      live = undefined;
-      await ch?.close(1_000);
-    },
+    close: () => child.close(1_000),
   };
 }

@@ -8,8 +8,8 @@ import type { Case } from '../case.ts';
 import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
 import type { Observation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
-import type { ChildSpec } from './child.ts';
-import { LineChild } from './child.ts';
+import type { ChildSpec, LineChild } from './child.ts';
+import { RespawningChild } from './respawning-child.ts';
 import type { DriverMessage, Hello, RunRequest, WireCase } from './driver/wire.ts';
 import { toWire } from './driver/wire.ts';
 import { toPoolCase } from '../runtime/pool.ts';
@@ -37,45 +37,19 @@ async function wireCase(c: Case): Promise<WireCase> {
 type Attempt = { kind: 'done'; obs: Observation } | { kind: 'ended'; outcome: Outcome; atStep: number };
 
 export class SupervisedDriver {
-  private child: LineChild<RunRequest, DriverMessage> | undefined;
-  /** The running attempt's reaction to its child dying (one per child, not one listener per case). */
-  private onChildExit: ((how: string) => void) | undefined;
-  private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** Children killed by the watchdog so far (reported in `raw`). */
-  kills = 0;
+  private nextId = 1;
 
   private constructor(
-    private readonly spec: ChildSpec,
+    private readonly child: RespawningChild<RunRequest, DriverMessage>,
     readonly hello: Hello,
-    child: LineChild<RunRequest, DriverMessage>,
-  ) {
-    this.adopt(child);
-  }
-
-  private adopt(child: LineChild<RunRequest, DriverMessage>): void {
-    this.child = child;
-    child.onExit((e) => {
-      if (this.child !== child) return; // killed on purpose (watchdog, close): already settled
-      this.child = undefined;
-      const how = e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
-      const tail = e.stderr.trim().split('\n').slice(-2).join(' / ');
-      this.onChildExit?.(`${this.spec.name} process died (${how})${tail ? `: ${tail}` : ''}`);
-    });
-  }
+  ) {}
 
   static async start(spec: ChildSpec): Promise<SupervisedDriver> {
-    const { child, hello } = await LineChild.start<RunRequest, DriverMessage>(spec);
+    const { child, hello } = await RespawningChild.start<RunRequest, DriverMessage>(spec);
     if (hello.t !== 'hello') throw new Error(`runtime ${spec.name}: first message was ${hello.t}, not hello`);
-    return new SupervisedDriver(spec, hello, child);
-  }
-
-  private async ensureChild(): Promise<LineChild<RunRequest, DriverMessage>> {
-    if (this.child && !this.child.exited) return this.child;
-    const { child } = await LineChild.start<RunRequest, DriverMessage>(this.spec);
-    this.adopt(child);
-    return child;
+    return new SupervisedDriver(child, hello);
   }
 
   /** Runs cases one after another on the child (calls are serialised). */
@@ -103,10 +77,10 @@ export class SupervisedDriver {
   }
 
   private async attempt(wire: WireCase, maxSteps: number | undefined, budgetMs: number): Promise<Attempt> {
-    if (this.closed) return { kind: 'ended', outcome: { kind: 'crash', detail: `${this.spec.name} runtime closed` }, atStep: 0 };
+    if (this.closed) return { kind: 'ended', outcome: { kind: 'crash', detail: `${this.child.spec.name} runtime closed` }, atStep: 0 };
     let child: LineChild<RunRequest, DriverMessage>;
     try {
-      child = await this.ensureChild();
+      child = await this.child.ensure();
     } catch (e) {
       return { kind: 'ended', outcome: { kind: 'crash', detail: (e as Error).message }, atStep: 0 };
     }
@@ -119,20 +93,18 @@ export class SupervisedDriver {
         settled = true;
         clearTimeout(timer);
         child.onMessage(undefined);
-        this.onChildExit = undefined;
+        this.child.onDeath = undefined;
         resolve(a);
       };
       const timer = setTimeout(() => {
-        this.kills++;
-        child.kill();
-        this.child = undefined;
+        this.child.kill();
         settle({ kind: 'ended', outcome: { kind: 'timeout', budgetMs }, atStep: step });
       }, budgetMs);
       child.onMessage((m) => {
         if (m.t === 'step' && m.id === id) step = m.i;
         else if (m.t === 'done' && m.id === id) settle({ kind: 'done', obs: m.obs });
       });
-      this.onChildExit = (detail) => settle({ kind: 'ended', outcome: { kind: 'crash', detail }, atStep: step });
+      this.child.onDeath = (detail) => settle({ kind: 'ended', outcome: { kind: 'crash', detail }, atStep: step });
       const req: RunRequest = { t: 'run', id, case: wire };
       if (maxSteps !== undefined) req.maxSteps = maxSteps;
       child.send(req);
@@ -141,8 +113,6 @@ export class SupervisedDriver {
 
   async close(): Promise<void> {
     this.closed = true;
-    const child = this.child;
-    this.child = undefined;
-    await child?.close();
+    await this.child.close();
   }
 }

@@ -19,8 +19,8 @@ import type { Observation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import { classifyEngineError, currentEngine } from '../runtime/classify.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
-import { LineChild } from './child.ts';
-import type { ChildSpec } from './child.ts';
+import type { ChildSpec, LineChild } from './child.ts';
+import { RespawningChild } from './respawning-child.ts';
 import { commandObservation, unknownTrap } from './command.ts';
 import type { Profile } from './profile.ts';
 import { loadProfile } from './profiles.ts';
@@ -98,32 +98,19 @@ export function sdkLinkProblem(c: Case): string | undefined {
   return undefined;
 }
 
+/** How a case ended in the SDK child: its result or SDK error, the watchdog, or the child's death. */
+type Answer = { result?: SdkResult; error?: SdkError } | { killedAfterMs: number } | { died: string };
+
 export async function createWasmerSdkRuntime(): Promise<Runtime> {
   const spec: ChildSpec = { name: 'wasmer-sdk', command: process.execPath, args: [CHILD], startTimeoutMs: 30_000 };
   const profile = loadProfile('wasmer-sdk');
-  let { child, hello } = await LineChild.start<SdkRequest, SdkMessage>(spec);
-  let live: LineChild<SdkRequest, SdkMessage> | undefined = child;
+  const { child, hello } = await RespawningChild.start<SdkRequest, SdkMessage>(spec);
   const version = hello.t === 'hello' ? hello.version : '@wasmer/sdk';
   const features = new Set<Feature>(HOST);
   for (const f of engineFeatures()) if (!NOT_PROVIDED.has(f)) features.add(f);
   // args (after argv[0]), env and stdin reach the SDK; no thread limit, no never-ending stdin, no preopens
   const capabilities: Capabilities = { steps: new Set(['instantiate', 'start']), features, shape: 'command', wasiOptions: new Set(['args', 'env', 'stdin']) };
   let nextId = 1;
-  let kills = 0;
-
-  const ensure = async (): Promise<LineChild<SdkRequest, SdkMessage>> => {
-    if (live && !live.exited) return live;
-    ({ child, hello } = await LineChild.start<SdkRequest, SdkMessage>(spec));
-    live = child;
-    return child;
-  };
-
-  /** After an SDK error other than a guest trap the child's scheduler may be dead ("Scheduler is dead"): start afresh. */
-  const retire = (): void => {
-    const ch = live;
-    live = undefined;
-    ch?.kill();
-  };
 
   const runOne = async (c: Case, retry = true): Promise<Observation> => {
     const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
@@ -131,29 +118,27 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
     if (link) return commandObservation(c, { kind: 'unsupported', feature: link }, '', '', {});
     let ch: LineChild<SdkRequest, SdkMessage>;
     try {
-      ch = await ensure();
+      ch = await child.ensure();
     } catch (e) {
       return commandObservation(c, { kind: 'crash', detail: (e as Error).message }, '', '', {});
     }
     const id = nextId++;
     const started = performance.now();
-    const answer = await new Promise<{ result?: SdkResult; error?: SdkError } | { killedAfterMs: number } | { died: string }>((resolve) => {
-      const timer = setTimeout(() => {
-        kills++;
-        live = undefined;
-        ch.kill();
-        resolve({ killedAfterMs: Math.round(performance.now() - started) });
-      }, budget + KILL_SLACK_MS);
-      ch.onMessage((m) => {
-        if (m.t !== 'done' || m.id !== id) return;
+    const answer = await new Promise<Answer>((resolve) => {
+      const settle = (a: Answer): void => {
         clearTimeout(timer);
         ch.onMessage(undefined);
-        resolve(m);
+        child.onDeath = undefined;
+        resolve(a);
+      };
+      const timer = setTimeout(() => {
+        child.kill();
+        settle({ killedAfterMs: Math.round(performance.now() - started) });
+      }, budget + KILL_SLACK_MS);
+      ch.onMessage((m) => {
+        if (m.t === 'done' && m.id === id) settle(m);
       });
-      ch.onExit((e) => {
-        clearTimeout(timer);
-        resolve({ died: `@wasmer/sdk child died (${e.signal ?? `exit code ${e.code}`}): ${e.stderr.trim().split('\n').slice(-1)[0] ?? ''}` });
-      });
+      child.onDeath = (died) => settle({ died });
       const req: SdkRequest = {
         t: 'run',
         id,
@@ -166,11 +151,11 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
       ch.send(req);
     });
     if ('died' in answer) {
-      live = undefined;
       return commandObservation(c, { kind: 'crash', detail: answer.died }, '', '', {});
     }
+    // after an SDK error other than a guest trap the child's scheduler may be dead ("Scheduler is dead"): start afresh
     if ('error' in answer && answer.error) {
-      retire();
+      child.retire();
       // an earlier case killed this child's scheduler: not this case's doing, run it again on a fresh child
       if (retry && /Scheduler is dead|thread pool is shut down/.test(answer.error.message)) return runOne(c, false);
     }
@@ -178,9 +163,9 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
     // section called proc_exit, the next command in the same SDK instance can report exit 1 or a
     // different outcome than it does alone. Verdicts must not depend on neighbours: such a case
     // leaves a fresh child behind it.
-    if (!cleanEnd(c, answer)) retire();
+    if (!cleanEnd(c, answer)) child.retire();
     const end = sdkOutcome(c, answer, budget, profile);
-    const raw: Record<string, unknown> = 'killedAfterMs' in answer ? { killed: true, killedAfterMs: answer.killedAfterMs, watchdogKills: kills } : answer.result ? { exitCode: answer.result.exitCode, reason: answer.result.reason } : { error: answer.error?.message.split('\n')[0] };
+    const raw: Record<string, unknown> = 'killedAfterMs' in answer ? { killed: true, killedAfterMs: answer.killedAfterMs, watchdogKills: child.kills } : answer.result ? { exitCode: answer.result.exitCode, reason: answer.result.reason } : { error: answer.error?.message.split('\n')[0] };
     return commandObservation(c, end, answer && 'result' in answer && answer.result ? answer.result.stdout : '', answer && 'result' in answer && answer.result ? answer.result.stderr : '', raw);
   };
 
@@ -190,10 +175,6 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
     capabilities,
     version: () => Promise.resolve(version),
     executeAll: serialExecutor((c) => runOne(c)),
-    async close() {
-      const ch = live;
-      live = undefined;
-      await ch?.close(1_000);
-    },
+    close: () => child.close(1_000),
   };
 }
