@@ -13,26 +13,16 @@ export class PauseUnsupported {
 }
 
 export class SyncInvoker implements CoreInvoker {
-  /**
-   * One reused result: the lifted call reads it before anything else can call this invoker again
-   * (a nested call through a host import settles before the outer `fn` returns, and the outer
-   * value is written only after that), so no allocation per call.
-   */
-  private readonly returned = { state: 'returned' as const, value: undefined as unknown };
-
   constructor(private readonly exports: WasmExports) {}
 
+  /** Lifted calls of an instance with this invoker call core exports directly (instance.ts); only a pause request lands here. */
   call(exportName: string, args: readonly unknown[], pauseAt?: PausePoint): CoreCallState {
     if (pauseAt !== undefined) return { state: 'failed', error: new PauseUnsupported() };
-    const fn = this.exports[exportName] as (...a: unknown[]) => unknown;
-    let value: unknown;
     try {
-      value = args.length === 1 ? fn(args[0]) : fn(...args);
+      return { state: 'returned', value: (this.exports[exportName] as (...a: unknown[]) => unknown)(...args) };
     } catch (error) {
       return { state: 'failed', error };
     }
-    this.returned.value = value;
-    return this.returned;
   }
 
   setFuel(): void {

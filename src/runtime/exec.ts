@@ -4,7 +4,7 @@
  * (under a watchdog), benchmarks run it in-process. It never throws for a wasm-level event:
  * traps, exits, link and compile failures all become outcomes; a harness bug becomes `crash`.
  */
-import type { Case, CaseModule, MemoryRegion, PausePoint, Step } from '../case.ts';
+import type { Case, CaseModule, ComponentValue, MemoryRegion, PausePoint, Step } from '../case.ts';
 import type { Observation, ProcessObservation, StepObservation } from '../observation.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
 import { fromJs, toJs } from '../values.ts';
@@ -411,8 +411,9 @@ export class CaseRun {
     const binding: MemoryBinding = { memory: undefined };
     const imports: Record<string, Record<string, unknown>> = {};
     const component = this.c.component !== undefined ? this.components().create(as) : undefined;
-    const initialFuel = this.componentStore?.fuel ?? this.fuelBeforeInstantiate ?? 0;
-    const calls = this.instrumented ? new CoreCalls({ metered: this.c.fuel === true, suspendable: this.c.asyncify === true, initialFuel }) : undefined;
+    const calls = this.instrumented
+      ? new CoreCalls({ metered: this.c.fuel === true, suspendable: this.c.asyncify === true, initialFuel: this.componentStore?.fuel ?? this.fuelBeforeInstantiate ?? 0 })
+      : undefined;
     for (const imp of WA.Module.imports(module)) {
       let ns: Record<string, unknown> | undefined = imports[imp.module];
       if (!ns) {
@@ -491,27 +492,37 @@ export class CaseRun {
     if (this.c.lunatic) return { kind: 'unsupported', feature: 'invoke in a lunatic case (processes run from start)' };
     const inst = this.target(instance, 'invoke');
     if (!('exports' in inst)) return inst;
-    const fn = inst.exports[name];
-    if (typeof fn !== 'function') return { kind: 'crash', detail: `invoke: no exported function ${JSON.stringify(name)}` };
+    const call = this.coreCall('invoke', inst, name, args);
+    if ('kind' in call) return call;
+    const r = this.callGuarded(inst.exports[name] as (...a: unknown[]) => unknown, call.js);
+    if (r === FAILED) return this.lastFailure!;
+    return { kind: 'return', values: this.results(call.results, r) };
+  }
+
+  /**
+   * What `invoke` and `call` check before calling a core export: it is a function with a
+   * signature whose values cross the JS boundary, the argument count fits, and the arguments as
+   * JS values. Or the outcome saying why not.
+   */
+  private coreCall(op: 'invoke' | 'call', inst: Inst, name: string, args: ReadonlyArray<WasmValue | ComponentValue>): { results: readonly SigType[]; js: unknown[] } | Outcome {
+    if (typeof inst.exports[name] !== 'function') return { kind: 'crash', detail: `${op}: no exported function ${JSON.stringify(name)}` };
     let sig: ExportSig | undefined;
     try {
       sig = this.exportSig(inst, name);
     } catch (e) {
       return { kind: 'crash', detail: String(e) };
     }
-    if (!sig || sig.kind !== 'func') return { kind: 'crash', detail: `invoke: export ${JSON.stringify(name)} has no function signature` };
+    if (!sig || sig.kind !== 'func') return { kind: 'crash', detail: `${op}: export ${JSON.stringify(name)} has no function signature` };
     const blocked = boundaryProblem(sig.params) ?? boundaryProblem(sig.results);
     if (blocked) return blocked;
     if (args.length !== sig.params.length)
-      return { kind: 'crash', detail: `invoke ${name}: ${args.length} argument(s) for ${sig.params.length} parameter(s)` };
+      return { kind: 'crash', detail: `${op} ${name}: ${args.length} argument(s) for ${sig.params.length} parameter(s)` };
     const js = new Array<unknown>(args.length);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
-      js[i] = a.type === 'i32' ? Number(a.value) | 0 : toJs(a, (n) => this.hostRef(n));
+      js[i] = a.type === 'i32' ? Number(a.value) | 0 : toJs(a as WasmValue, (n) => this.hostRef(n));
     }
-    const r = this.callGuarded(fn as (...a: unknown[]) => unknown, js);
-    if (r === FAILED) return this.lastFailure!;
-    return { kind: 'return', values: this.results(sig.results, r) };
+    return { results: sig.results, js };
   }
 
   /** Set when callGuarded returns FAILED. */
@@ -591,19 +602,15 @@ export class CaseRun {
   /** Named calls of this case: pending (resumable, cancellable) or ended. */
   private calls: Map<string, { inst: Inst; results: readonly SigType[]; pending: PendingCall | undefined }> | undefined;
 
-  private callStep(instance: string | undefined, name: string, args: ReadonlyArray<WasmValue | { type: string; value: string }>, callName: string, pauseAt: PausePoint | undefined): Outcome {
+  private callStep(instance: string | undefined, name: string, args: ReadonlyArray<WasmValue | ComponentValue>, callName: string, pauseAt: PausePoint | undefined): Outcome {
     const inst = this.target(instance, 'call');
     if (!('exports' in inst)) return inst;
     if (!inst.calls) return { kind: 'unsupported', feature: 'call steps on a core instance without the fuel or asyncify feature' };
-    const sig = this.exportSig(inst, name);
-    if (typeof inst.exports[name] !== 'function' || !sig || sig.kind !== 'func') return { kind: 'crash', detail: `call: no exported function ${JSON.stringify(name)}` };
-    const blocked = boundaryProblem(sig.params) ?? boundaryProblem(sig.results);
-    if (blocked) return blocked;
-    if (args.length !== sig.params.length) return { kind: 'crash', detail: `call ${name}: ${args.length} argument(s) for ${sig.params.length} parameter(s)` };
-    const js = args.map((a) => (a.type === 'i32' ? Number(a.value) | 0 : toJs(a as WasmValue, (n) => this.hostRef(n))));
-    const entry = { inst, results: sig.results, pending: undefined as PendingCall | undefined };
+    const call = this.coreCall('call', inst, name, args);
+    if ('kind' in call) return call;
+    const entry = { inst, results: call.results, pending: undefined as PendingCall | undefined };
     (this.calls ??= new Map()).set(callName, entry);
-    return this.callOutcome(entry, inst.calls.call(name, js, pauseAt));
+    return this.callOutcome(entry, inst.calls.call(name, call.js, pauseAt));
   }
 
   /** Resumes a pending call; `act` gets its handle. */
