@@ -163,6 +163,9 @@ function build(p: ThreadPanicParams, origin: Origin): Case {
     ];
     m.setMemory(1, 1, null, segments, true);
     m.addMemoryImport('0', memModule, memBase, true);
+    // WASI preview1's ABI reads and writes through the exported `memory`; WAMR refuses a WASI
+    // module without it ("a module with WASI apis must export memory by default", iwasm 2.x)
+    m.addMemoryExport('0', 'memory');
     const c = (v: number): Expr => m.i32.const(v | 0);
     const atomicLoad = (addr: number): Expr => m.i32.atomic.load(0, c(addr));
     const notifyAll = (addr: number): Expr => m.drop(m.memory.atomic.notify(c(addr), c(-1)));
@@ -410,7 +413,8 @@ export const threadPanicArbitrary: fc.Arbitrary<ThreadPanicParams> = fc.record({
 
 export const threadPanic: Family<ThreadPanicParams> = {
   name: NAME,
-  version: 1,
+  // 2: the shared memory is exported as `memory` (the WASI ABI)
+  version: 2,
   description:
     'wasi-threads processes: one terminator (a trap or proc_exit) in main or a spawned thread while the others wait, join, ' +
     'spin, sleep, block on stdin or have finished; plus clean joins (exit 0), spawn failures past the thread limit and deadlocks.',

@@ -2,6 +2,7 @@
 ;; Expected: {"kind": "exit", "code": 0}; exactly one thread ends the process, the other is parked first (serialised in the guest, never by sleeping).
 (module
   (import "foo" "bar" (memory 1 1 shared))
+  (export "memory" (memory 0))
   (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))

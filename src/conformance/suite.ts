@@ -10,6 +10,8 @@ import { judge } from '../judge.ts';
 import type { Observation } from '../observation.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
 import { missingCapability } from '../runtimes/adapter.ts';
+import { executeRecovering } from '../runtimes/recovering.ts';
+import { withFreshPreopens } from './wasi-preopens.ts';
 
 export interface CaseResult {
   case: Case;
@@ -45,7 +47,9 @@ async function runChunk(chunk: readonly Case[], runtimes: readonly Runtime[], op
         }
         return { case: c, runtime: runtime.name, sha256: shas[i]!, verdict: { verdict: 'skip', reason: `unsupported: ${missing}` } };
       });
-      const observations = runnable.length ? await runtime.executeAll(runnable) : [];
+      // a runtime that throws costs its cases a `crash` verdict, never the run
+      // preopened directories: a fresh copy per case and attempt, never the user's folder (wasi-preopens.ts)
+      const observations = await executeRecovering({ runtime: () => withFreshPreopens(runtime) }, runnable);
       let next = 0;
       return results.map((r, i): CaseResult => {
         if (r) return r;

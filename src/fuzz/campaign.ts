@@ -16,6 +16,7 @@ import { judge } from '../judge.ts';
 import type { Observation } from '../observation.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
 import { missingCapability } from '../runtimes/adapter.ts';
+import { executeRecovering } from '../runtimes/recovering.ts';
 import { moduleSha256 } from '../conformance/suite.ts';
 import type { RuntimeEntry } from '../report/report.ts';
 import { toResultRow } from '../report/report.ts';
@@ -97,38 +98,14 @@ interface Slot {
   version: string;
 }
 
-const crashObservation = (detail: string): Observation => ({ steps: [{ outcome: { kind: 'crash', detail } }], stdout: '', stderr: '' });
-
 async function restart(slot: Slot): Promise<void> {
   await slot.runtime.close().catch(() => undefined);
   slot.runtime = await slot.source.create();
 }
 
-/**
- * Executes cases on one runtime; a runtime that throws (a harness crash, a dead process) is
- * restarted and the cases retried one by one, each that still fails getting a `crash` outcome:
- * a crashing runtime never ends the campaign.
- */
-async function safeExecute(slot: Slot, cases: readonly Case[]): Promise<Observation[]> {
-  if (!cases.length) return [];
-  try {
-    const obs = await slot.runtime.executeAll(cases);
-    if (obs.length === cases.length) return obs;
-    throw new Error(`runtime returned ${obs.length} observations for ${cases.length} cases`);
-  } catch {
-    await restart(slot);
-    const out: Observation[] = [];
-    for (const c of cases) {
-      try {
-        const [o] = await slot.runtime.executeAll([c]);
-        out.push(o ?? crashObservation('runtime returned no observation'));
-      } catch (e) {
-        out.push(crashObservation(`runtime failed: ${e instanceof Error ? e.message : String(e)}`));
-        await restart(slot);
-      }
-    }
-    return out;
-  }
+/** Executes cases on one runtime, restarting it when it throws (runtimes/recovering.ts). */
+function safeExecute(slot: Slot, cases: readonly Case[]): Promise<Observation[]> {
+  return executeRecovering({ runtime: () => slot.runtime, restart: () => restart(slot) }, cases);
 }
 
 interface Judged {

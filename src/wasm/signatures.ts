@@ -47,7 +47,8 @@ export class SignatureError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-class Reader {
+/** A cursor over a byte range of a wasm binary (shared by the layout reader, src/wasm/layout.ts). */
+export class Reader {
   pos: number;
   constructor(
     readonly b: Uint8Array,
@@ -156,7 +157,7 @@ const NUM_TYPES: Record<number, ValueType> = {
   0x6f: 'externref',
 };
 
-function readValType(r: Reader): SigType {
+export function readValType(r: Reader): SigType {
   const code = r.byte();
   const t = NUM_TYPES[code];
   if (t) return t;
@@ -182,7 +183,7 @@ function readFuncType(r: Reader): FuncSig {
 }
 
 /** One entry of the type section: a function type, or a non-function (GC struct/array) placeholder. */
-function readSubType(r: Reader, types: Array<FuncSig | undefined>): void {
+export function readSubType(r: Reader, types: Array<FuncSig | undefined>): void {
   let form = r.byte();
   if (form === 0x50 || form === 0x4f) {
     // sub / sub final: supertypes then the composite type
@@ -231,7 +232,7 @@ function readLimits(r: Reader): void {
   if (flags & 0x08) r.u32(); // custom page size log2
 }
 
-function readTableType(r: Reader): void {
+export function readTableType(r: Reader): void {
   readValType(r);
   readLimits(r);
 }

@@ -1,0 +1,38 @@
+/**
+ * One limit on native runtime processes for the whole trapcheck process. `--runtime all` runs
+ * a dozen process-per-case runtimes side by side; each limiting itself to two children would
+ * still put two dozen processes on two cores, and a case's wall-clock watchdog would then fire
+ * on a case that is merely waiting for a core (a `timeout` verdict that no runtime earned).
+ * Every native adapter takes a slot for each child it starts and gives it back when it ends.
+ */
+import { availableParallelism } from 'node:os';
+
+/** Children at once: one per core, at least two (a child mostly waits on its pipes). */
+export const PROCESS_SLOTS = Math.max(2, availableParallelism());
+
+let free = PROCESS_SLOTS;
+const waiting: Array<() => void> = [];
+
+function acquire(): Promise<void> {
+  if (free > 0) {
+    free--;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else free++;
+}
+
+/** Runs `work` while holding one process slot. */
+export async function withProcessSlot<T>(work: () => Promise<T>): Promise<T> {
+  await acquire();
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}

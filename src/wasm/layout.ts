@@ -1,0 +1,105 @@
+/**
+ * The index spaces of a module, read from its binary: which function index every export names
+ * and its type, every global's type, every memory's address width, and how many types the type
+ * section defines. Appending code to a module (src/wasm/append.ts) needs exactly this to refer to
+ * the module's own functions, globals and memories without renumbering anything.
+ */
+import type { FuncSig, SigType } from './signatures.ts';
+import { Reader, SignatureError, readSubType, readTableType, readValType } from './signatures.ts';
+
+export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
+
+export interface ModuleLayout {
+  /** Entries of the type section (a GC rec group counts each of its subtypes). */
+  typeCount: number;
+  /** Function index → its type (imports first, as in the index space). */
+  funcs: Array<FuncSig | undefined>;
+  globals: Array<{ type: SigType; mutable: boolean }>;
+  /** Memory index → whether it is a memory64. */
+  memories: Array<{ is64: boolean }>;
+  exports: Map<string, { kind: ExternKind; index: number }>;
+}
+
+const KINDS: Record<number, ExternKind> = { 0: 'func', 1: 'table', 2: 'memory', 3: 'global', 4: 'tag' };
+
+function memoryLimits(r: Reader): { is64: boolean } {
+  const flags = r.byte();
+  const is64 = (flags & 0x04) !== 0;
+  if (is64) r.s33Long();
+  else r.u32();
+  if (flags & 0x01) {
+    if (is64) r.s33Long();
+    else r.u32();
+  }
+  if (flags & 0x08) r.u32(); // custom page size log2
+  return { is64 };
+}
+
+/** Reads a module's index spaces. Throws SignatureError on a malformed binary. */
+export function readLayout(bytes: Uint8Array): ModuleLayout {
+  if (bytes.length < 8 || bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
+    throw new SignatureError('not a wasm binary (bad magic)');
+  const types: Array<FuncSig | undefined> = [];
+  const funcTypeIndices: number[] = [];
+  const layout: ModuleLayout = { typeCount: 0, funcs: [], globals: [], memories: [], exports: new Map() };
+  const top = new Reader(bytes, 8, bytes.length);
+  while (top.pos < bytes.length) {
+    const id = top.byte();
+    const size = top.u32();
+    const at = top.pos;
+    top.skip(size);
+    const r = new Reader(bytes, at, at + size);
+    switch (id) {
+      case 1:
+        for (let n = r.u32(); n > 0; n--) {
+          if (r.b[r.pos] === 0x4e) {
+            r.byte();
+            for (let m = r.u32(); m > 0; m--) readSubType(r, types);
+          } else readSubType(r, types);
+        }
+        break;
+      case 2:
+        for (let n = r.u32(); n > 0; n--) {
+          r.name();
+          r.name();
+          const kind = r.byte();
+          if (kind === 0x00) funcTypeIndices.push(r.u32());
+          else if (kind === 0x01) readTableType(r);
+          else if (kind === 0x02) layout.memories.push(memoryLimits(r));
+          else if (kind === 0x03) layout.globals.push({ type: readValType(r), mutable: r.byte() === 1 });
+          else if (kind === 0x04) {
+            r.byte();
+            r.u32();
+          } else throw new SignatureError(`unknown import kind 0x${kind.toString(16)}`);
+        }
+        break;
+      case 3:
+        for (let n = r.u32(); n > 0; n--) funcTypeIndices.push(r.u32());
+        break;
+      case 5:
+        for (let n = r.u32(); n > 0; n--) layout.memories.push(memoryLimits(r));
+        break;
+      case 6:
+        for (let n = r.u32(); n > 0; n--) {
+          const type = readValType(r);
+          const mutable = r.byte() === 1;
+          r.skipConstExpr();
+          layout.globals.push({ type, mutable });
+        }
+        break;
+      case 7:
+        for (let n = r.u32(); n > 0; n--) {
+          const name = r.name();
+          const kind = KINDS[r.byte()];
+          if (!kind) throw new SignatureError(`export ${JSON.stringify(name)}: unknown kind`);
+          layout.exports.set(name, { kind, index: r.u32() });
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  layout.typeCount = types.length;
+  layout.funcs = funcTypeIndices.map((t) => types[t]);
+  return layout;
+}
