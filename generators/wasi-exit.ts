@@ -46,8 +46,10 @@ function codeClass(code: number): string {
   return c === 0 ? '0' : c === 1 ? '1' : c < 126 ? '2-125' : c < 256 ? '126-255' : '256+';
 }
 
-const IOV_BASE = 16; // iovecs (8 bytes each) from here
+const IOV_BASE = 16; // iovecs (8 bytes each) from here: at most 3 writes × 2 iovecs
 const NWRITTEN = 8;
+/** write_all's working copy of one write's iovecs (it advances them after a short write). */
+const IOV_SCRATCH = 512;
 const TEXT_BASE = 1024;
 
 interface Layout {
@@ -91,6 +93,70 @@ function expectedOutput(writes: readonly WasiWrite[], fd: 1 | 2): string {
     .join('');
 }
 
+/**
+ * `write_all(fd, iovs, count)`: fd_write until every byte is written, as wasi-libc's stdio does.
+ * WASI lets fd_write write less than asked (a short write, as POSIX writev; wasmtime-wasi writes
+ * only the first non-empty iovec, wasmtime#8037), so a guest that ignores `nwritten` expects
+ * more than WASI promises. This one advances a copy of the iovecs past what was written and
+ * writes again; it stops on an error or on a write of nothing (never spins). A runtime that
+ * reports bytes as written without writing them still shows as missing output.
+ */
+function addWriteAll(m: BModule): void {
+  const i32 = binaryen.i32;
+  const [FD, IOVS, COUNT, I, N, P, LEN] = [0, 1, 2, 3, 4, 5, 6];
+  const get = (l: number): Expr => m.local.get(l, i32);
+  const c = (v: number): Expr => m.i32.const(v);
+  const body = m.block(null, [
+    // copy the iovecs: the originals are the module's data, and a later step may write them again
+    m.local.set(I, c(0)),
+    m.loop(
+      'copy',
+      m.if(
+        m.i32.lt_u(get(I), get(COUNT)),
+        m.block(null, [
+          m.i64.store(0, 4, m.i32.add(c(IOV_SCRATCH), m.i32.shl(get(I), c(3))), m.i64.load(0, 4, m.i32.add(get(IOVS), m.i32.shl(get(I), c(3))))),
+          m.local.set(I, m.i32.add(get(I), c(1))),
+          m.br('copy'),
+        ]),
+      ),
+    ),
+    m.local.set(P, c(IOV_SCRATCH)),
+    m.block('done', [
+      m.loop(
+        'write',
+        m.block(null, [
+          m.br('done', m.i32.eqz(get(COUNT))),
+          m.br('done', m.i32.ne(m.call('fd_write', [get(FD), get(P), get(COUNT), c(NWRITTEN)], i32), c(0))),
+          m.local.set(N, m.i32.load(0, 4, c(NWRITTEN))),
+          m.br('done', m.i32.eqz(get(N))),
+          // skip the iovecs written whole
+          m.block('partial', [
+            m.loop(
+              'skip',
+              m.block(null, [
+                m.br('partial', m.i32.eqz(get(COUNT))),
+                m.local.set(LEN, m.i32.load(4, 4, get(P))),
+                m.br('partial', m.i32.lt_u(get(N), get(LEN))),
+                m.local.set(N, m.i32.sub(get(N), get(LEN))),
+                m.local.set(P, m.i32.add(get(P), c(8))),
+                m.local.set(COUNT, m.i32.sub(get(COUNT), c(1))),
+                m.br('skip'),
+              ]),
+            ),
+          ]),
+          // and the written part of the next one
+          m.if(
+            m.i32.ne(get(COUNT), c(0)),
+            m.block(null, [m.i32.store(0, 4, get(P), m.i32.add(m.i32.load(0, 4, get(P)), get(N))), m.i32.store(4, 4, get(P), m.i32.sub(m.i32.load(4, 4, get(P)), get(N)))]),
+          ),
+          m.br('write'),
+        ]),
+      ),
+    ]),
+  ]);
+  m.addFunction('write_all', binaryen.createType([i32, i32, i32]), binaryen.none, [i32, i32, i32, i32], body);
+}
+
 function build(p: WasiExitParams, origin: Origin): Case {
   const writes = p.site === 'start-section' ? [] : p.writes;
   const code = p.site === 'return' ? 0 : p.code >>> 0;
@@ -108,10 +174,9 @@ function build(p: WasiExitParams, origin: Origin): Case {
       lay.segments.map((s) => ({ ...s, offset: m.i32.const(s.offset) })),
       false,
     );
+    if (writes.length) addWriteAll(m);
     const writeStmts = (): Expr[] =>
-      writes.map((w, i) =>
-        m.drop(m.call('fd_write', [m.i32.const(w.fd), m.i32.const(lay.iovs[i]!.ptr), m.i32.const(lay.iovs[i]!.count), m.i32.const(NWRITTEN)], i32)),
-      );
+      writes.map((w, i) => m.call('write_all', [m.i32.const(w.fd), m.i32.const(lay.iovs[i]!.ptr), m.i32.const(lay.iovs[i]!.count)], binaryen.none));
     // proc_exit never returns: a runtime that returns from it hits `unreachable` (a visible trap).
     const exitStmts = (): Expr[] => [m.call('proc_exit', [m.i32.const(code | 0)], binaryen.none), m.unreachable()];
     const fn = (name: string, body: Expr[]): void => {
@@ -222,7 +287,8 @@ export const wasiExitArbitrary: fc.Arbitrary<WasiExitParams> = fc.record({
 
 export const wasiExit: Family<WasiExitParams> = {
   name: NAME,
-  version: 1,
+  // 2: writes go through write_all, which retries after a short write
+  version: 2,
   description:
     'WASI commands that exit via proc_exit from _start, a nested chain, the start section, an export, or return from _start; ' +
     'with stdout/stderr written before the exit; codes 0, 1, 2..125 and the contested ≥126; an export called after the exit.',

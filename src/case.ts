@@ -23,7 +23,8 @@ export interface CaseModule {
 export type ExpectedOutcome =
   | { kind: 'return'; values?: WasmValue[] }
   | { kind: 'trap'; trap: TrapKind }
-  | { kind: 'exit'; code: number }
+  /** `process`: `code` is the process's own exit status (wasi-testsuite `exit_code`), compared as is, not projected from proc_exit(code) by the runtime's exit rules. */
+  | { kind: 'exit'; code: number; process?: boolean }
   | { kind: 'deadlock' }
   | { kind: 'timeout' }
   | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable' }
@@ -78,6 +79,11 @@ export interface Expectation {
   /** Exact bytes (UTF-8) written to fd 1 by the whole case up to the end of this step. */
   stdout?: string;
   stderr?: string;
+  /**
+   * How `stdout` / `stderr` are compared: `exact` (default), or `text-prefix` (wasi-testsuite's
+   * runner: the stream read as text, `\r\n` and a lone `\r` as `\n`, must start with the expected text).
+   */
+  output?: 'exact' | 'text-prefix';
   /** Memory state after the step (exported memory `memory`, or the first memory). */
   memory?: MemoryRegion[];
   /** Exported globals after the step. */
@@ -306,6 +312,7 @@ function checkExpected(v: Json, source: string, path: string): ExpectedOutcome {
       break;
     case 'exit':
       if (typeof v['code'] !== 'number' || !Number.isInteger(v['code'])) fail(source, `${path}.code`, 'must be an integer');
+      if (v['process'] !== undefined && typeof v['process'] !== 'boolean') fail(source, `${path}.process`, 'must be a boolean');
       break;
     case 'suspended':
       if (v['at'] !== undefined && !['entry', 'host', 'fuel'].includes(String(v['at']))) fail(source, `${path}.at`, 'must be entry, host or fuel');
@@ -330,6 +337,7 @@ function checkExpectation(v: Json, source: string, path: string): Expectation {
   if (v['outcome'] !== undefined) checkExpected(v['outcome'], source, `${path}.outcome`);
   for (const k of ['stdout', 'stderr'] as const)
     if (v[k] !== undefined && typeof v[k] !== 'string') fail(source, `${path}.${k}`, 'must be a string');
+  if (v['output'] !== undefined && v['output'] !== 'exact' && v['output'] !== 'text-prefix') fail(source, `${path}.output`, 'must be exact or text-prefix');
   if (v['memory'] !== undefined) {
     if (!Array.isArray(v['memory'])) fail(source, `${path}.memory`, 'must be an array of {offset, hex}');
     v['memory'].forEach((r, i) => {

@@ -32,6 +32,13 @@ export interface StepObservation {
   /** Captured output of the whole case up to the end of this step (UTF-8). */
   stdout?: string;
   stderr?: string;
+  /**
+   * Set when the runtime saw this step's outcome but cannot read the instance state after it
+   * (memory, globals, fuel, processes), e.g. a command runtime whose process ended at this step:
+   * why. The judge then checks the outcome and output only, and judges the step `skip` with this
+   * reason if its expectation names such state.
+   */
+  unobservable?: string;
 }
 
 export interface Observation {

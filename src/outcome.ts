@@ -116,6 +116,8 @@ export function formatOutcome(o: Outcome): string {
     case 'return':
       return `return [${o.values.map(formatValue).join(', ')}]`;
     case 'trap':
+      // no kind: a trap whose spec text names no TrapKind (GC casts and arrays), shown by its message
+      if (o.trap.length === 0) return `trap (${JSON.stringify(o.message)})`;
       return o.trap.length === 1
         ? `trap "${o.trap[0]}"`
         : `trap (one of ${o.trap.map((k) => `"${k}"`).join(' | ')})`;

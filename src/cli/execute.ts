@@ -7,7 +7,7 @@ import type { Case } from '../case.ts';
 import type { CaseResult } from '../conformance/suite.ts';
 import { runSuite } from '../conformance/suite.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
-import { createRuntime, parseRuntimeSpec, checkRuntimeName } from '../runtimes/registry.ts';
+import { createRuntimes, parseRuntimeSpec, checkRuntimeName } from '../runtimes/registry.ts';
 import type { Report, RuntimeEntry } from '../report/report.ts';
 import { buildReport, exitCodeOf } from '../report/report.ts';
 import { replayCommand } from '../report/repro.ts';
@@ -38,7 +38,7 @@ export function describeResult(r: CaseResult): string {
 export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, options: ExecuteOptions, io: CliIo): Promise<{ report: Report; results: CaseResult[]; exitCode: number }> {
   const runtimes: Runtime[] = [];
   try {
-    for (const spec of options.runtimes) runtimes.push(await createRuntime(spec));
+    await createRuntimes(options.runtimes, runtimes, (name, reason) => io.out(`trapcheck ${options.command}: --runtime all: leaving out ${name}: ${reason}`));
     const entries: RuntimeEntry[] = await Promise.all(runtimes.map(async (r) => ({ name: r.name, version: await r.version(), profile: r.profile.runtime })));
     io.out(`trapcheck ${options.command}: seed ${options.seed}; runtimes ${entries.map((e) => `${e.name} ${e.version}`).join(', ')}${options.total !== undefined ? `; ${options.total} cases` : ''}`);
     const started = performance.now();

@@ -1,11 +1,20 @@
 /**
  * wasi-testsuite importer: a folder in WebAssembly/wasi-testsuite's layout is a suite
  * (`trapcheck run --suite wasi-testsuite:DIR`). Every `*.wasm` is a test; a `<name>.json` beside
- * it gives `args`, `env`, `exit_code`, `stdout`, `stderr` and `dirs` (or `root`), with the
- * defaults of the legacy format (wasi-and-exit-codes.md §1.2): no args, empty env, exit 0,
- * empty output. Each test becomes a command case: instantiate, then `start` expecting
- * `exit <exit_code>` and the exact output (the 2023 runner compared whole streams; today's
- * compares a prefix: trapcheck keeps the stricter check).
+ * it gives `args`, `env`, `exit_code`, `stdout`, `stderr` and `dirs` (or `root`). Each test
+ * becomes a command case judged the way the suite's own runner (test-runner/, legacy config)
+ * judges it:
+ * - the exit code is the process's exit status, compared as is (`exit_code`, default 0);
+ * - stdout / stderr are checked only where the JSON gives them, as the runner reads them: the
+ *   stream as text must start with the expected string (it reads `len(expected)` characters);
+ * - `args` follow the module (argv[0] is the runtime's), `env` is exactly the given variables,
+ *   `dirs` are preopened under their own names, `root` as `/`; each runtime passes them with its
+ *   own flags;
+ * - preopened directories are copied fresh for every run of every test (wasi-preopens.ts, applied
+ *   by the suite runner): tests create and delete files in them, and the suite folder is never
+ *   written;
+ * - the runner's 5 s wait is the case budget; stdin is empty (the runner's pipe stays open until
+ *   it waits, trapcheck's reaches EOF at once: no test here reads stdin).
  *
  * Tests that preopen directories declare `wasi-preopens`, which the reference runtime lacks:
  * they are `skip` with that facility named. Threads tests (imports `wasi.thread-spawn`)
@@ -13,7 +22,7 @@
  * error names the file.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Case, Step } from '../case.ts';
 import { TrapcheckError } from '../errors.ts';
 import type { Feature } from '../features.ts';
@@ -88,44 +97,82 @@ function featuresOf(bytes: Uint8Array): Feature[] {
   return [...features];
 }
 
+/** The runner's per-test wait (test-runner/wasi_test_runner/runtime_adapter.py: 5 s unless the adapter says otherwise). */
+export const RUNNER_TIMEOUT_MS = 5_000;
+
+/**
+ * A short, unique label for a suite folder: `tests/c/testsuite/wasm32-wasip1` → `c/wasm32-wasip1`
+ * (the language and the WASI version; the folder name alone is the same for every language).
+ */
+export function suiteLabel(root: string): string {
+  const name = basename(root);
+  if (!/^wasm32-wasi/.test(name)) return name;
+  const parent = dirname(root);
+  const owner = basename(parent) === 'testsuite' ? basename(dirname(parent)) : basename(parent);
+  return owner ? `${owner}/${name}` : name;
+}
+
+/** The runner's display name from `manifest.json` (`name`), when the folder has one. */
+function manifestName(root: string): string | undefined {
+  const file = join(root, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return typeof m === 'object' && m !== null && typeof (m as Record<string, unknown>)['name'] === 'string' ? ((m as Record<string, unknown>)['name'] as string) : undefined;
+  } catch {
+    return bad(file, 'malformed JSON');
+  }
+}
+
+function readSpec(jsonPath: string): WasiTestSpec {
+  if (!existsSync(jsonPath)) return { args: [], env: {}, exit_code: 0, dirs: [] };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(jsonPath, 'utf8'));
+  } catch (e) {
+    bad(jsonPath, `malformed JSON (${(e as Error).message})`);
+  }
+  return parseWasiTestSpec(json, jsonPath);
+}
+
+/** What the runner checks at the end of the run: the exit status, and each stream the JSON names. */
+function startExpectation(spec: WasiTestSpec): Step['expect'] {
+  const expect: Step['expect'] = { outcome: { kind: 'exit', code: spec.exit_code, process: true } };
+  if (spec.stdout !== undefined) expect.stdout = spec.stdout;
+  if (spec.stderr !== undefined) expect.stderr = spec.stderr;
+  if (spec.stdout !== undefined || spec.stderr !== undefined) expect.output = 'text-prefix';
+  return expect;
+}
+
 /** Loads one suite folder; cases in file-name order (deterministic). */
 export function loadWasiTestsuite(dir: string): Case[] {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new TrapcheckError('IO', `--suite ${SUITE_PREFIX}${dir}: not a directory`);
-  const suiteName = basename(root);
+  const label = suiteLabel(root);
+  const title = manifestName(root);
   const wasmFiles = readdirSync(root).filter((f) => f.endsWith('.wasm')).sort();
   if (!wasmFiles.length) throw new TrapcheckError('IO', `--suite ${SUITE_PREFIX}${dir}: no *.wasm tests in the folder`);
   return wasmFiles.map((wasmName): Case => {
     const name = wasmName.slice(0, -'.wasm'.length);
     const wasmPath = join(root, wasmName);
-    const jsonPath = join(root, `${name}.json`);
-    let spec: WasiTestSpec = { args: [], env: {}, exit_code: 0, dirs: [] };
-    if (existsSync(jsonPath)) {
-      let json: unknown;
-      try {
-        json = JSON.parse(readFileSync(jsonPath, 'utf8'));
-      } catch (e) {
-        bad(jsonPath, `malformed JSON (${(e as Error).message})`);
-      }
-      spec = parseWasiTestSpec(json, jsonPath);
-    }
+    const spec = readSpec(join(root, `${name}.json`));
     const bytes = new Uint8Array(readFileSync(wasmPath));
     const features = featuresOf(bytes);
     const dirs = [...spec.dirs.map((d) => ({ host: join(root, d), guest: d })), ...(spec.root !== undefined ? [{ host: join(root, spec.root), guest: '/' }] : [])];
     if (dirs.length) features.push('wasi-preopens');
-    const startExpect: Step['expect'] = { outcome: { kind: 'exit', code: spec.exit_code }, stdout: spec.stdout ?? '', stderr: spec.stderr ?? '' };
     const c: Case = {
-      id: `${SUITE_FAMILY}/${suiteName}/${name}`,
+      id: `${SUITE_FAMILY}/${label}/${name}`,
       family: SUITE_FAMILY,
       modules: [{ bytes, file: wasmPath }],
       features,
       wasi: { args: [wasmName, ...spec.args], env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) },
       steps: [
         { op: 'instantiate', expect: { outcome: { kind: 'return' } } },
-        { op: 'start', expect: startExpect },
+        { op: 'start', expect: startExpectation(spec) },
       ],
       provenance: { kind: 'hand-written', note: `${SUITE_PREFIX}${root}` },
-      tags: { suite: suiteName, exit: String(spec.exit_code) },
+      tags: { suite: title ?? label, exit: String(spec.exit_code) },
+      timeoutMs: RUNNER_TIMEOUT_MS,
     };
     if (dirs.length) c.wasi!.dirs = dirs;
     return c;

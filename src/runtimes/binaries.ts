@@ -10,7 +10,8 @@ import { TrapcheckError } from '../errors.ts';
 
 export const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
-function executable(path: string): boolean {
+/** A regular file this process may execute. */
+export function executable(path: string): boolean {
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { TrapcheckError } from '../errors.ts';
+import { wireLine } from './driver/wire.ts';
 
 export interface ChildSpec {
   /** Runtime name, for messages. */
@@ -114,7 +115,7 @@ export class LineChild<In extends object, Out extends { t: string }> {
 
   send(m: In): void {
     if (this.exitInfo) return;
-    this.proc.stdin!.write(`${JSON.stringify(m)}\n`);
+    this.proc.stdin!.write(`${wireLine(m)}\n`);
   }
 
   /** SIGKILL by pid: the child may be stuck in a wasm loop or in a runtime that never closes. */

@@ -22,6 +22,7 @@ import type { Profile } from './profile.ts';
 import { loadProfile } from './profiles.ts';
 import type { ProcessResult } from './wabt.ts';
 import { mapLimit, runProcess } from './wabt.ts';
+import { runProcessOnPipes } from './piped-process.ts';
 
 export type CliName = 'wasmtime' | 'wasmer' | 'wasmedge' | 'wazero' | 'iwasm';
 
@@ -221,7 +222,8 @@ export async function createCliRuntime(name: CliName, binary?: string): Promise<
     writeFileSync(file, c.modules[0]!.bytes);
     try {
       const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-      const r = await runProcess(command, cliArgv(spec, file, c), budget, { input: c.wasi?.stdin ?? '' });
+      // real pipes on stdio, as under a shell or wasi-testsuite's runner (piped-process.ts)
+      const r = await runProcessOnPipes(command, cliArgv(spec, file, c), budget, { input: c.wasi?.stdin ?? '' });
       const end = cliOutcome(spec, profile, r, c);
       return commandObservation(c, end, r.stdout, r.stderr, { exitCode: r.code, signal: r.signal, argv: [basename(command), ...cliArgv(spec, basename(file), c)] });
     } finally {

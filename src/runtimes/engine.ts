@@ -1,5 +1,6 @@
 /**
- * JS-engine runtimes: `node` (any node binary), `deno` (V8 15) and `bun` (JavaScriptCore). Each
+ * JS-engine runtimes: `node` (any node binary), `deno` (V8 15) and `bun` (JavaScriptCore); gjs
+ * (SpiderMonkey) runs the same driver bundled for it (native/spidermonkey.ts). Each
  * runs trapcheck's engine-neutral step executor in a driver child process (driver/driver.ts)
  * on that engine, batching every case through one long-lived child; a case that hangs is
  * killed and observed as `timeout` (supervised.ts). The wasm engine is theirs; the host
@@ -14,6 +15,7 @@ import { findBinary } from './binaries.ts';
 import type { ChildSpec } from './child.ts';
 import { loadProfile } from './profiles.ts';
 import { SupervisedDriver } from './supervised.ts';
+import type { Hello } from './driver/wire.ts';
 
 export type EngineName = 'node' | 'deno' | 'bun';
 
@@ -54,12 +56,17 @@ export function driverSpec(engine: EngineName, binary?: string): ChildSpec {
   }
 }
 
+/** What a driver can run: every step kind, the wasm features its engine validated and the driver's host layers. */
+export function driverCapabilities(hello: Hello): Capabilities {
+  const features = new Set<Feature>();
+  for (const f of hello.features) if (isFeature(f) && (!HOST_FACILITIES.has(f) || DRIVER_HOST_FEATURES.has(f))) features.add(f);
+  return { steps: new Set(REFERENCE_STEPS), features };
+}
+
 export async function createEngineRuntime(engine: EngineName, binary?: string): Promise<Runtime> {
   const spec = driverSpec(engine, binary);
   const driver = await SupervisedDriver.start(spec);
-  const features = new Set<Feature>();
-  for (const f of driver.hello.features) if (isFeature(f) && (!HOST_FACILITIES.has(f) || DRIVER_HOST_FEATURES.has(f))) features.add(f);
-  const capabilities: Capabilities = { steps: new Set(REFERENCE_STEPS), features };
+  const capabilities = driverCapabilities(driver.hello);
   const version = driver.hello.version;
   return {
     name: engine,

@@ -49,6 +49,8 @@ export interface KnownDivergence {
      * did not). Absent: either.
      */
     mismatch?: 'outcome' | 'state';
+    /** A regular expression the observed outcome's message (rejection, trap) or crash detail must match. */
+    observedMessage?: string;
   };
   reason: string;
   link: string;

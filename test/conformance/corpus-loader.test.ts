@@ -49,6 +49,11 @@ const MINIMAL = (id: string, module: string): object => ({
   provenance: { kind: 'hand-written', note: 'test' },
 });
 
+/** corpus/regressions/: findings on real runtimes (corpus/README.md, "Provenance rule"), id `regressions/<name>`. */
+const isRegression = (c: Case): boolean => c.id.startsWith('regressions/');
+/** A regression may hold an invalid or malformed module on purpose: its case then expects the rejection. */
+const expectsRejection = (c: Case): boolean => c.steps.some((s) => s.expect.outcome?.kind === 'rejected');
+
 describe('the shipped corpus', () => {
   let cases: Case[];
   beforeAll(async () => {
@@ -57,24 +62,25 @@ describe('the shipped corpus', () => {
 
   it('has at least 40 cases over the eight families', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(cases.map((c) => c.family))).toEqual(new Set(['core-traps', 'controls', 'stack', 'wasi-exit', 'isolation', 'threads', 'cancellation', 'component']));
+    expect(new Set(cases.filter((c) => !isRegression(c)).map((c) => c.family))).toEqual(new Set(['core-traps', 'controls', 'stack', 'wasi-exit', 'isolation', 'threads', 'cancellation', 'component']));
   });
 
-  it('ids are unique, sorted, and equal <family>/<file name>', () => {
+  it('ids are unique, sorted, and equal <family>/<file name> (regressions/<file name> for findings)', () => {
     const ids = cases.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
     for (const c of cases) {
       const file = c.modules[0]!.file!;
-      expect(c.id, file).toBe(`${c.family}/${basename(file, extname(file))}`);
-      expect(basename(dirname(file)), file).toBe(c.family);
+      const folder = isRegression(c) ? 'regressions' : c.family;
+      expect(c.id, file).toBe(`${folder}/${basename(file, extname(file))}`);
+      expect(basename(dirname(file)), file).toBe(folder);
     }
   });
 
-  it('every module is valid for the engine, and .wat cases keep their text', () => {
+  it('every module is valid for the engine (unless a regression expects its rejection), and .wat cases keep their text', () => {
     for (const c of cases) {
       const m = c.modules[0]!;
-      expect(WebAssembly.validate(m.bytes), c.id).toBe(true);
+      if (!(isRegression(c) && expectsRejection(c))) expect(WebAssembly.validate(m.bytes), c.id).toBe(true);
       if (m.file!.endsWith('.wat')) expect(m.wat, c.id).toMatch(/^;; /);
     }
     expect(cases.some((c) => c.modules[0]!.file!.endsWith('.wasm'))).toBe(true);
@@ -88,6 +94,9 @@ describe('the shipped corpus', () => {
         // An issue, a pull request, a commit, or the upstream test it mirrors.
         for (const link of p.links) expect(link, c.id).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/((issues|pull)\/\d+|commit\/[0-9a-f]{7,40}|(tree|blob)\/[\w./-]+)$/);
         expect(p.title.length, c.id).toBeGreaterThan(10);
+      } else if (isRegression(c)) {
+        expect(p.kind, c.id).toBe('finding');
+        if (p.kind === 'finding') expect([p.runtime, p.version, p.date].every((x) => x.length > 0), c.id).toBe(true);
       } else {
         expect(p.kind, c.id).toBe('hand-written');
         if (p.kind === 'hand-written') expect(p.note.length, c.id).toBeGreaterThan(10);
@@ -115,7 +124,7 @@ describe('the shipped corpus', () => {
     const again = await loadCorpus([CORPUS]);
     expect(fingerprint(again)).toEqual(fingerprint(cases));
     const byFamily = await loadCorpus([join(CORPUS, 'wasi-exit'), join(CORPUS, 'controls')]);
-    expect(fingerprint(byFamily)).toEqual(fingerprint(cases.filter((c) => c.family === 'wasi-exit' || c.family === 'controls')));
+    expect(fingerprint(byFamily)).toEqual(fingerprint(cases.filter((c) => !isRegression(c) && (c.family === 'wasi-exit' || c.family === 'controls'))));
   });
 
   it('loadCaseFile gives the same case as loadCorpus', async () => {

@@ -110,13 +110,14 @@ describe('runSpec on the reference runtime', () => {
     expect(f).toMatchObject({ assertions: 5, passed: 2, failed: 3 });
   });
 
-  it('a failed module fails the assertions that use it, with the reason', async () => {
+  it('a failed module is one failure at its line; the assertions that use it are blocked, with the reason', async () => {
     const f = await run(`(module (memory 1) (data (i32.const 65536) "x") (func (export "f") (result i32) (i32.const 1)))
 (assert_return (invoke "f") (i32.const 1))
 `);
-    expect(f.results[0]).toMatchObject({ verdict: 'fail' });
-    expect(f.results[0]!.reason).toMatch(/^depends on module at line 1, which did not succeed: trap "out of bounds memory access"/);
+    expect(f.results[0]).toMatchObject({ verdict: 'skip', blockedBy: expect.stringMatching(/:1$/) });
+    expect(f.results[0]!.reason).toMatch(/^blocked: depends on the module at line 1 \(.*:1\), which failed there: trap "out of bounds memory access"/);
     expect(f.commands[0]).toMatchObject({ verdict: 'fail' });
+    expect(f).toMatchObject({ failed: 0, commandsFailed: 1 });
   });
 
   it('--line replays one assertion with the state built by everything before it', async () => {

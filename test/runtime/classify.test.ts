@@ -57,6 +57,16 @@ const ROWS: Array<[Engine, string, string, TrapKind[]]> = [
   ['jsc', 'RuntimeError', 'Unaligned memory access', ['unaligned atomic']],
   ['jsc', 'RangeError', 'Maximum call stack size exceeded.', ['call stack exhausted']],
   ['jsc', 'RangeError', 'Maximum call stack size exceeded', ['call stack exhausted']],
+  // GC / typed function references (Bun 1.4.5, measured by `trapcheck spec` on the core suite)
+  ['jsc', 'RuntimeError', 'ref.as_non_null to a null reference', ['null reference']],
+  ['jsc', 'RuntimeError', 'call_ref to a null reference', ['null reference']],
+  ['jsc', 'RuntimeError', 'access to a null reference', ['null reference']],
+  ['jsc', 'RuntimeError', 'array.init_data to a null reference', ['null reference']],
+  ['jsc', 'RuntimeError', 'array.init_elem to a null reference', ['null reference']],
+  ['jsc', 'RuntimeError', 'i31.get_<sx> to a null reference', ['null reference']],
+  ['jsc', 'RuntimeError', 'Out of bounds array.init_data', ['out of bounds memory access']],
+  ['jsc', 'RuntimeError', 'Out of bounds array.init_elem', ['out of bounds table access']],
+  ['jsc', 'RuntimeError', 'Out of bounds or failed to allocate in array.new_data', ['out of bounds memory access']],
 ];
 
 describe('classifyEngineError', () => {

@@ -20,7 +20,7 @@ import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { GenerationPool } from '../generation-pool.ts';
-import { createRuntime, parseRuntimeSpec } from '../../runtimes/registry.ts';
+import { ALL_RUNTIMES, createRuntime, parseRuntimeSpec, runnableRuntimeNames } from '../../runtimes/registry.ts';
 import type { CampaignConfig } from '../../fuzz/report.ts';
 import type { Progress, RuntimeSource } from '../../fuzz/campaign.ts';
 import { readCheckpoint, CHECKPOINT_FILE } from '../../fuzz/checkpoint.ts';
@@ -87,7 +87,7 @@ function configFromArgs(values: Record<string, unknown>): CampaignConfig {
   const timeMs = typeof values['time'] === 'string' ? parseDuration(values['time']) : null;
   if (runs === null && timeMs === null) throw usageError('`trapcheck fuzz` needs a budget: --runs N (cases per family) or --time DURATION (e.g. 30m)');
   const differential = values['differential'] === true;
-  if (differential && runtimes.length < 2) throw usageError('--differential compares runtimes: give at least two with --runtime a,b');
+  if (differential && runtimes.length < 2 && !runtimes.includes(ALL_RUNTIMES)) throw usageError('--differential compares runtimes: give at least two with --runtime a,b');
   const save = values['save-findings'];
   return {
     families,
@@ -120,6 +120,9 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
     config = resumed.config;
   } else {
     config = configFromArgs(values);
+    // `all` is resolved once, here, to the runtimes that start on this machine; the checkpoint
+    // records the names, so a resumed campaign runs the same set
+    if (config.runtimes.includes(ALL_RUNTIMES)) config = { ...config, runtimes: await runnableRuntimeNames(config.runtimes, (name, reason) => io.out(`trapcheck fuzz: --runtime all: leaving out ${name}: ${reason}`)) };
     const shardPart = config.shard.n > 1 ? `-shard-${config.shard.k}-of-${config.shard.n}` : '';
     outDir = resolve(typeof values['out'] === 'string' ? values['out'] : `reports/fuzz-${config.seed}${shardPart}`);
     if (existsSync(resolve(outDir, CHECKPOINT_FILE)))

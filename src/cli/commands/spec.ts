@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { usageError } from '../../errors.ts';
 import type { SpecResult } from '../../conformance/wast/index.ts';
-import { runSpec, specFiles } from '../../conformance/wast/index.ts';
+import { BLOCKED, runSpec, specFiles } from '../../conformance/wast/index.ts';
 import { createRuntime } from '../../runtimes/registry.ts';
 import type { Report, ResultRow, SpecSection, Tally } from '../../report/report.ts';
 import { REPORT_SCHEMA, addToTally, emptyTally } from '../../report/report.ts';
@@ -38,14 +38,20 @@ function specSection(r: SpecResult): SpecSection {
 }
 
 function rowsOf(r: SpecResult): ResultRow[] {
-  return r.files.flatMap((f) =>
-    f.results.map((a): ResultRow => {
-      const row: ResultRow = { id: a.at, family: 'spec', runtime: r.runtime, verdict: a.verdict, sha256: '', expected: a.expected, repro: a.replay ?? `npx trapcheck spec ${a.file} --line ${a.line}${r.runtime === 'reference' ? '' : ` --runtime ${r.runtime}`}` };
+  const runtimeFlag = r.runtime === 'reference' ? '' : ` --runtime ${r.runtime}`;
+  return r.files.flatMap((f) => [
+    ...f.results.map((a): ResultRow => {
+      const row: ResultRow = { id: a.at, family: 'spec', runtime: r.runtime, verdict: a.verdict, sha256: '', expected: a.expected, repro: a.replay ?? `npx trapcheck spec ${a.file} --line ${a.line}${runtimeFlag}` };
       if (a.observed !== undefined) row.observed = a.observed;
       if (a.reason !== undefined) row.reason = a.reason;
       return row;
     }),
-  );
+    // A failed command (module, register, bare invoke) is one failure at its own line; the
+    // assertions it blocks are skips that name it.
+    ...f.commands
+      .filter((c) => c.verdict === 'fail' || c.verdict === 'known-divergence')
+      .map((c): ResultRow => ({ id: c.at, family: 'spec', runtime: r.runtime, verdict: c.verdict, sha256: '', expected: `${c.what} succeeds`, reason: c.reason, repro: `npx trapcheck spec ${f.file} --line ${c.at.slice(c.at.lastIndexOf(':') + 1)}${runtimeFlag}`, tags: { command: c.what } })),
+  ]);
 }
 
 export async function specCommand(argv: string[], io: CliIo): Promise<number> {
@@ -93,12 +99,15 @@ export async function specCommand(argv: string[], io: CliIo): Promise<number> {
         results,
       };
       const dir = runtimes.length > 1 ? resolve(outDir, runtime.name) : outDir;
-      const s = report.summary;
+      const s = result.summary;
       const c = result.cleanFiles;
-      io.out(`${s.total} assertions in ${result.summary.files} files: ${s.passed} pass, ${s.failed} fail, ${s.imprecise} imprecise, ${s.skipped} skipped in ${(s.durationMs / 1000).toFixed(1)} s`);
+      const blocked = s.skippedBy[BLOCKED] ?? 0;
+      const filed = result.files.reduce((n, f) => n + f.commands.filter((x) => x.verdict === 'known-divergence').length, 0);
+      io.out(`${s.assertions} assertions in ${s.files} files: ${s.passed} pass, ${s.failed} fail, ${s.imprecise} imprecise, ${s.skipped} skipped in ${(s.durationMs / 1000).toFixed(1)} s`);
+      io.out(`${s.commandsFailed} script command(s) failed (module, register, invoke: each counted once, at its line)${filed ? `, ${filed} more as filed known divergences` : ''}${blocked ? `; ${blocked} assertion(s) they block are skipped as "${BLOCKED}"` : ''}`);
       io.out(`files without unsupported features: ${c.files} files, ${c.assertions} assertions, pass ${(c.passRate * 100).toFixed(3)}%, not failed ${(c.notFailedRate * 100).toFixed(3)}%`);
       for (const w of writeReports(report, dir, reporters)) io.out(`wrote ${w}`);
-      if (s.failed > 0 || result.summary.fileErrors > 0) failed = true;
+      if (s.failed > 0 || s.commandsFailed > 0 || s.fileErrors > 0) failed = true;
     } finally {
       await runtime.close();
     }

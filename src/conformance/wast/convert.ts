@@ -17,9 +17,10 @@ import type { SpecFeature } from './features.ts';
 import { detectBinaryFeatures, detectFeatures, importedModules, SPEC_FEATURES } from './features.ts';
 import { constHasNan, formatConst, formatPattern, patternAsValue, patternHasNan, trapKindsFor } from './patterns.ts';
 import type { Action, Assertion, AssertionType, Command, Const, ModuleCommand, ResultPattern, Script } from './script.ts';
-import type { SList } from './sexpr.ts';
+import type { SList, SNode } from './sexpr.ts';
 import { readSExprs, SourceText } from './sexpr.ts';
 import type { ResultLayout, WrapperCall } from './wrapper.ts';
+import { textFormatError } from './text-checks.ts';
 import { buildWrapper, isWasmConstant } from './wrapper.ts';
 
 /** How the deciding step's observation is judged. */
@@ -29,8 +30,11 @@ export type Check =
   | { kind: 'trap'; kinds: TrapKind[] | undefined }
   | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable' };
 
+/** The skip reason for actions whose values are GC references (no JS-boundary form, not wrapped). */
+export const JS_BOUNDARY = 'GC reference values (JS boundary)';
+
 /** The skip reason for modules our text assembler cannot read. */
-export const TEXT_ASSEMBLER = 'text assembler (wabt 1.0.39)';
+export const TEXT_ASSEMBLER = 'text assembler (wabt 1.0.39, wasm-tools fallback)';
 
 export interface Decided {
   verdict: 'pass' | 'fail' | 'skip';
@@ -248,16 +252,24 @@ class Converter {
   }
 
   /** Module bytes: binary as is, text/quote through the assembler (quote text lexed strictly first). */
-  private bytesOf(m: ModuleCommand): { bytes: Uint8Array } | { error: string } {
+  /**
+   * `wellFormed`: the script holds this module to be well-formed text (a module to run, or an
+   * `assert_invalid` one), so wabt's rejection is wabt's gap and wasm-tools gets a try (assemble.ts).
+   */
+  private bytesOf(m: ModuleCommand, wellFormed: boolean): { bytes: Uint8Array } | { error: string; limit?: true } {
     if (m.source.kind === 'binary') return { bytes: m.source.bytes };
+    let nodes: SNode[] = m.source.kind === 'text' ? [m.source.node] : [];
     if (m.source.kind === 'quote') {
       try {
-        readSExprs(SourceText.fromBytes(`${this.file}:${m.line}:quote`, m.source.text), true);
+        nodes = readSExprs(SourceText.fromBytes(`${this.file}:${m.line}:quote`, m.source.text), true);
       } catch (e) {
         return { error: `trapcheck's lexer: ${e instanceof Error ? e.message : String(e)}` };
       }
     }
-    const r = assembleText(m.source.text, this.file);
+    const textError = textFormatError(nodes);
+    if (textError) return { error: `trapcheck's text checks: ${this.file}:${m.line}: ${textError}` };
+    const r = assembleText(m.source.text, this.file, { fallback: wellFormed });
+    if (!r.ok && r.limit) return { error: r.error, limit: true };
     return r.ok ? { bytes: r.bytes } : { error: `wabt: ${r.error.replace(/^[^:]*(?=:\d+:\d+:)/, this.file)}` };
   }
 
@@ -268,11 +280,10 @@ class Converter {
       if (why.verdict === 'skip') this.taintImports(m, why);
       return { decided: why };
     }
-    const b = this.bytesOf(m);
+    const b = this.bytesOf(m, true);
     if ('error' in b) {
-      // The script says this module is valid, so an assembler that cannot read it is our limit
-      // (wabt 1.0.39 has no text syntax for GC or typed function references), not the runtime's
-      // failure: skip, named and counted like a missing engine feature.
+      // The script says this module is valid, so assemblers that cannot read it are our limit,
+      // not the runtime's failure: skip, named and counted like a missing engine feature.
       const why: Decided = { verdict: 'skip', reason: `the text assembler cannot read this module: ${b.error}`, feature: TEXT_ASSEMBLER };
       this.taintImports(m, why);
       return { decided: why };
@@ -400,7 +411,14 @@ class Converter {
             return;
           }
         }
-        const b = this.bytesOf(a.module);
+        const b = this.bytesOf(a.module, a.type === 'assert_invalid');
+        // An `assert_invalid` module is well-formed text (the spec interpreter parses the whole
+        // script before running it, so the suite holds no unparsable one): the validator must
+        // reject it. Text our assemblers refuse is their gap, never a pass.
+        if ('error' in b && (b.limit || a.type === 'assert_invalid')) {
+          plan.decided = { verdict: 'skip', reason: `the text assembler cannot encode this module: ${b.error}`, feature: TEXT_ASSEMBLER };
+          return;
+        }
         if ('error' in b) {
           plan.decided = { verdict: 'pass', reason: `decided by the text parser (${b.error})`, observed: 'rejected by the text parser' };
           return;
@@ -448,6 +466,7 @@ class Converter {
     const what = `${action.type} "${action.field}"`;
     if (action.type === 'get') {
       if (sig.kind !== 'global') return { verdict: 'fail', reason: `export "${action.field}" is not a global` };
+      if (sig.type.startsWith('other:')) return { verdict: 'skip', feature: JS_BOUNDARY, reason: `get "${action.field}": a value of type ${sig.type.slice(6)} cannot cross the JS boundary, and trapcheck's wrapper modules do not read GC references yet` };
       const wrap = sig.type === 'v128' || (results ?? []).some(patternHasNan);
       if (!wrap) {
         plan.step = this.addStep({ op: 'get', instance: slot.name, global: action.field, expect }, line, what);
@@ -459,7 +478,8 @@ class Converter {
     if (sig.kind !== 'func') return { verdict: 'fail', reason: `export "${action.field}" is not a function` };
     if (action.args.length !== sig.params.length) return { verdict: 'fail', reason: `invoke "${action.field}": ${action.args.length} argument(s) for ${sig.params.length} parameter(s)` };
     const types = [...sig.params, ...sig.results];
-    if (types.some((t) => t.startsWith('other:'))) return { verdict: 'fail', reason: `invoke "${action.field}": a value type (${types.find((t) => t.startsWith('other:'))!.slice(6)}) has no JS-boundary form and cannot be wrapped` };
+    const opaque = types.find((t) => t.startsWith('other:'));
+    if (opaque) return { verdict: 'skip', feature: JS_BOUNDARY, reason: `invoke "${action.field}": a value of type ${opaque.slice(6)} cannot cross the JS boundary, and trapcheck's wrapper modules do not read GC references yet` };
     const wrap = types.includes('v128') || action.args.some(constHasNan) || (results ?? []).some(patternHasNan);
     if (!wrap) {
       plan.step = this.addStep({ op: 'invoke', instance: slot.name, export: action.field, args: action.args.map((a, i) => toWasmValue(a, sig.params[i]!)), expect }, line, what);

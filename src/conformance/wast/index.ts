@@ -3,8 +3,8 @@
  * judging and runSpec. See runner.ts for the result types the CLI and reports consume.
  */
 export type { SpecAssertionResult, SpecFileResult, SpecOptions, SpecResult, SpecTally } from './runner.ts';
-export { runSpec, specFiles } from './runner.ts';
-export type { AssertionVerdict } from './judge-steps.ts';
+export { BLOCKED, runSpec, specFiles } from './runner.ts';
+export type { AssertionVerdict, CommandVerdict } from './judge-steps.ts';
 export { judgeAssertions, judgeCommands, judgeSteps } from './judge-steps.ts';
 export type { AssertionPlan, ConvertedScript, ConvertOptions } from './convert.ts';
 export { convertScript } from './convert.ts';

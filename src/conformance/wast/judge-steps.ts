@@ -53,6 +53,11 @@ export interface AssertionVerdict {
   /** Skips: the missing proposal or capability. */
   feature?: string;
   divergence?: string;
+  /**
+   * Skips: the script command (`file:line` of a module, module instance or register) whose
+   * failure this assertion depends on. That failure is counted once, on the command.
+   */
+  blockedBy?: string;
   /** Who decided: the engine (a step ran), the text parser, or the converter (skip / not runnable). */
   decidedBy: 'engine' | 'text-parser' | 'converter';
 }
@@ -62,20 +67,64 @@ export function judgeAssertions(script: ConvertedScript, observation: Observatio
   return script.assertions.map((plan) => judgeAssertion(script, plan, observation, profile));
 }
 
-/** Verdicts for non-assertion commands (module, register, bare invoke) that did not succeed. */
-export function judgeCommands(script: ConvertedScript, observation: Observation): Array<{ at: string; what: string; verdict: 'fail' | 'skip'; reason: string }> {
-  const out: Array<{ at: string; what: string; verdict: 'fail' | 'skip'; reason: string }> = [];
+/** A non-assertion command that did not succeed. `fail`s are counted (once each); skips are not. */
+export interface CommandVerdict {
+  at: string;
+  what: string;
+  verdict: 'fail' | 'skip' | 'known-divergence';
+  reason: string;
+  divergence?: string;
+  /** Skips: the earlier command whose failure kept this one from running. */
+  blockedBy?: string;
+}
+
+/**
+ * Verdicts for non-assertion commands (module, module instance, register, bare invoke) that did
+ * not succeed. In the spec interpreter every command is checked, and a command that fails is
+ * the script's error at that command; so a failed command is one failure, at its own line. A
+ * command that only depends on an earlier failed one (a `register` of a module that did not
+ * instantiate) is blocked, not failed again.
+ */
+export function judgeCommands(script: ConvertedScript, observation: Observation, profile?: Profile): CommandVerdict[] {
+  const out: CommandVerdict[] = [];
   for (const cmd of script.commands) {
     if (cmd.decided) {
       if (cmd.decided.verdict !== 'pass') out.push({ at: cmd.at, what: cmd.what, verdict: cmd.decided.verdict, reason: cmd.decided.reason });
       continue;
     }
     if (cmd.step === undefined) continue;
-    const dep = depProblem(script, [...cmd.deps, cmd.step], observation);
-    if (dep) out.push({ at: cmd.at, what: cmd.what, verdict: dep.verdict === 'skip' ? 'skip' : 'fail', reason: dep.reason ?? '' });
+    const dep = depProblem(script, cmd.deps, observation);
+    if (dep) {
+      const v: CommandVerdict = { at: cmd.at, what: cmd.what, verdict: dep.verdict === 'skip' ? 'skip' : 'fail', reason: dep.reason ?? '' };
+      if (dep.blockedBy !== undefined) v.blockedBy = dep.blockedBy;
+      out.push(v);
+      continue;
+    }
+    const own = stepProblem(script, cmd.step, observation, undefined);
+    if (!own) continue;
+    if (own.verdict === 'skip') {
+      out.push({ at: cmd.at, what: cmd.what, verdict: 'skip', reason: own.reason ?? '' });
+      continue;
+    }
+    const obs = observation.steps[cmd.step];
+    const d = obs && profile ? divergenceFor(script.case, script.case.steps[cmd.step]!, obs.outcome, profile) : undefined;
+    if (d) out.push({ at: cmd.at, what: cmd.what, verdict: 'known-divergence', reason: `${d.reason} (${d.link}); observed ${own.observed ?? ''}`, divergence: d.id });
+    else out.push({ at: cmd.at, what: cmd.what, verdict: 'fail', reason: `${cmd.what} did not succeed: ${own.observed ?? ''}` });
   }
   return out;
 }
+
+/** Script commands by the step that runs them (module, module instance, module definition, register). */
+function commandAt(script: ConvertedScript, step: number): string | undefined {
+  let byStep = commandSteps.get(script);
+  if (!byStep) {
+    byStep = new Map();
+    for (const c of script.commands) if (c.step !== undefined) byStep.set(c.step, c.at);
+    commandSteps.set(script, byStep);
+  }
+  return byStep.get(step);
+}
+const commandSteps = new WeakMap<ConvertedScript, Map<number, string>>();
 
 function fromDecided(d: Decided, expected: string): AssertionVerdict {
   const v: AssertionVerdict = { verdict: d.verdict, expected, reason: d.reason, decidedBy: d.reason.startsWith('decided by the text parser') ? 'text-parser' : 'converter' };
@@ -84,19 +133,33 @@ function fromDecided(d: Decided, expected: string): AssertionVerdict {
   return v;
 }
 
-/** The first dependency step that did not return, as a verdict. */
-function depProblem(script: ConvertedScript, deps: number[], observation: Observation): { verdict: VerdictKind; reason?: string; observed?: string; feature?: string } | undefined {
+type DepProblem = { verdict: VerdictKind; reason?: string; observed?: string; feature?: string; blockedBy?: string };
+
+/**
+ * The first dependency step that did not return, as a verdict. A dependency that is a script
+ * command (the module an action addresses, its registration) failed on its own line, where it
+ * is counted: the dependant is blocked (a skip naming that command), not a second failure. A
+ * failed dependency that is trapcheck's own set-up (a wrapper module) stays a failure here,
+ * since nothing else would count it.
+ */
+function depProblem(script: ConvertedScript, deps: number[], observation: Observation): DepProblem | undefined {
   for (const d of deps) {
-    const obs = observation.steps[d];
-    const origin = script.origins[d];
-    const where = origin ? `${origin.what} at line ${origin.line}` : `step ${d}`;
-    if (!obs) return { verdict: 'fail', observed: 'never ran', reason: neverRan(observation, '').reason! };
-    const o = obs.outcome;
-    if (o.kind === 'return') continue;
-    if (o.kind === 'unsupported') return { verdict: 'skip', reason: `unsupported: ${o.feature} (${where})`, feature: o.feature };
-    return { verdict: 'fail', observed: formatOutcome(o), reason: `depends on ${where}, which did not succeed: ${formatOutcome(o)}` };
+    const p = stepProblem(script, d, observation, commandAt(script, d));
+    if (p) return p;
   }
   return undefined;
+}
+
+function stepProblem(script: ConvertedScript, d: number, observation: Observation, command: string | undefined): DepProblem | undefined {
+  const obs = observation.steps[d];
+  const origin = script.origins[d];
+  const where = origin ? `${origin.what} at line ${origin.line}` : `step ${d}`;
+  if (!obs) return { verdict: 'fail', observed: 'never ran', reason: neverRan(observation, '').reason! };
+  const o = obs.outcome;
+  if (o.kind === 'return') return undefined;
+  if (o.kind === 'unsupported') return { verdict: 'skip', reason: `unsupported: ${o.feature} (${where})`, feature: o.feature };
+  if (command !== undefined) return { verdict: 'skip', observed: 'not run', reason: `blocked: depends on the ${where} (${command}), which failed there: ${formatOutcome(o)}`, blockedBy: command };
+  return { verdict: 'fail', observed: formatOutcome(o), reason: `depends on ${where}, which did not succeed: ${formatOutcome(o)}` };
 }
 
 function judgeAssertion(script: ConvertedScript, plan: AssertionPlan, observation: Observation, profile: Profile): AssertionVerdict {
@@ -109,6 +172,7 @@ function judgeAssertion(script: ConvertedScript, plan: AssertionPlan, observatio
     if (dep.reason !== undefined) v.reason = dep.reason;
     if (dep.observed !== undefined) v.observed = dep.observed;
     if (dep.feature !== undefined) v.feature = dep.feature;
+    if (dep.blockedBy !== undefined) v.blockedBy = dep.blockedBy;
     return v;
   }
   const obs = observation.steps[plan.step];

@@ -18,7 +18,7 @@ import type { ConvertedScript } from './convert.ts';
 import { convertScript } from './convert.ts';
 import type { SpecFeature } from './features.ts';
 import { probeFeatures, SPEC_FEATURES } from './features.ts';
-import type { AssertionVerdict } from './judge-steps.ts';
+import type { AssertionVerdict, CommandVerdict } from './judge-steps.ts';
 import { judgeAssertions, judgeCommands } from './judge-steps.ts';
 import type { AssertionType } from './script.ts';
 import { parseScript } from './script.ts';
@@ -40,8 +40,17 @@ export interface SpecTally {
   imprecise: number;
   knownDivergences: number;
   skipped: number;
-  /** Skipped assertions per reason key: `feature <name>` for missing proposals, else the reason. */
+  /**
+   * Skipped assertions per reason key: `feature <name>` for missing proposals, `blocked by a
+   * failed command` for assertions on a module that failed, else the reason.
+   */
   skippedBy: Record<string, number>;
+  /**
+   * Script commands (module, module instance, register, bare invoke) that failed: each is one
+   * failure at its own line, counted apart from the assertions (the assertions it blocks are
+   * skips). `failed + commandsFailed` is the run's failure count.
+   */
+  commandsFailed: number;
 }
 
 export interface SpecFileResult extends SpecTally {
@@ -51,7 +60,7 @@ export interface SpecFileResult extends SpecTally {
   usesUnsupportedFeature: boolean;
   results: SpecAssertionResult[];
   /** Non-assertion commands (module, register, bare invoke) that failed or were skipped. */
-  commands: Array<{ at: string; what: string; verdict: 'fail' | 'skip'; reason: string }>;
+  commands: CommandVerdict[];
   /** The file could not be read or parsed (SPEC_PARSE_ERROR text); it has no assertion results. */
   error?: string;
   durationMs: number;
@@ -80,6 +89,7 @@ export interface SpecResult {
     failed: number;
     knownDivergences: number;
     skipped: number;
+    commandsFailed: number;
     /** passed / assertions: strict, an `imprecise` trap does not count. */
     passRate: number;
     /** (passed + imprecise) / assertions: assertions whose outcome was right (imprecise = right outcome, trap kind not told apart by the engine). */
@@ -126,7 +136,7 @@ export function specFiles(paths: readonly string[]): string[] {
 }
 
 function emptyTally(): SpecTally {
-  return { assertions: 0, passed: 0, failed: 0, imprecise: 0, knownDivergences: 0, skipped: 0, skippedBy: {} };
+  return { assertions: 0, passed: 0, failed: 0, imprecise: 0, knownDivergences: 0, skipped: 0, skippedBy: {}, commandsFailed: 0 };
 }
 
 function count(t: SpecTally, v: VerdictKind, skipKey?: string): void {
@@ -142,7 +152,11 @@ function count(t: SpecTally, v: VerdictKind, skipKey?: string): void {
   }
 }
 
+/** The skippedBy key of an assertion blocked by a failed command. */
+export const BLOCKED = 'blocked by a failed command';
+
 function skipKey(r: AssertionVerdict): string {
+  if (r.blockedBy !== undefined) return BLOCKED;
   if (r.feature) return SPEC_FEATURES.includes(r.feature as SpecFeature) ? `feature ${r.feature}` : r.feature;
   return r.reason ?? 'unknown';
 }
@@ -159,7 +173,7 @@ interface Pending {
   observation?: Promise<Observation>;
 }
 
-type Counts = Pick<SpecTally, 'assertions' | 'passed' | 'failed' | 'imprecise' | 'knownDivergences' | 'skipped'>;
+type Counts = Pick<SpecTally, 'assertions' | 'passed' | 'failed' | 'imprecise' | 'knownDivergences' | 'skipped' | 'commandsFailed'>;
 
 /** Adds one file's verdict counts into a total. */
 function addCounts(into: Counts, from: Counts): void {
@@ -169,6 +183,7 @@ function addCounts(into: Counts, from: Counts): void {
   into.imprecise += from.imprecise;
   into.knownDivergences += from.knownDivergences;
   into.skipped += from.skipped;
+  into.commandsFailed += from.commandsFailed;
 }
 
 /**
@@ -229,7 +244,8 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
         count(result, v.verdict, key);
         if (key?.startsWith('feature ')) result.usesUnsupportedFeature = true;
       });
-      result.commands = judgeCommands(p.converted, observation);
+      result.commands = judgeCommands(p.converted, observation, runtime.profile);
+      result.commandsFailed = result.commands.filter((c) => c.verdict === 'fail').length;
     }
     result.durationMs = Math.round(performance.now() - p.started);
     results.push(result);
@@ -237,7 +253,7 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
   }
 
   const summary = { ...emptyTally(), files: results.length, fileErrors: 0, durationMs: 0 };
-  const clean: SpecResult['cleanFiles'] = { files: 0, assertions: 0, passed: 0, imprecise: 0, failed: 0, knownDivergences: 0, skipped: 0, passRate: 1, notFailedRate: 1 };
+  const clean: SpecResult['cleanFiles'] = { files: 0, assertions: 0, passed: 0, imprecise: 0, failed: 0, knownDivergences: 0, skipped: 0, commandsFailed: 0, passRate: 1, notFailedRate: 1 };
   for (const r of results) {
     if (r.error !== undefined) summary.fileErrors++;
     addCounts(summary, r);

@@ -1,7 +1,8 @@
 /**
  * The driver: a child process that runs cases with the engine-neutral step executor
  * (src/runtime/exec.ts) on whatever JS engine runs it — Node (through src/loader), Deno or Bun, which
- * load this TypeScript directly. It reads run requests on stdin and writes observations on
+ * load this TypeScript directly, or gjs (SpiderMonkey), which runs it bundled with shims for the
+ * Node modules it imports (gjs-bundle.ts). It reads run requests on stdin and writes observations on
  * stdout (driver/wire.ts). It never exits on a wasm event: traps and proc_exit are outcomes.
  * A hang is the parent's business: it kills this process.
  */
@@ -12,7 +13,7 @@ import { executeCase } from '../../runtime/exec.ts';
 import { currentEngine } from '../../runtime/classify.ts';
 import { engineFeatures } from '../reference.ts';
 import type { DriverMessage, RunRequest } from './wire.ts';
-import { fromWire } from './wire.ts';
+import { fromWire, wireLine } from './wire.ts';
 
 // Guests never see JS stacks; stack capture is ~80% of a trap round trip (feasibility §8).
 Error.stackTraceLimit = 0;
@@ -25,13 +26,14 @@ function lookup(instrumented: ReadonlyMap<Uint8Array, Uint8Array | Error>, origi
 }
 
 function send(m: DriverMessage): void {
-  process.stdout.write(`${JSON.stringify(m)}\n`);
+  process.stdout.write(`${wireLine(m)}\n`);
 }
 
 function engineVersion(): string {
   const v = process.versions as Record<string, string | undefined>;
   const deno = (globalThis as { Deno?: { version: { deno: string; v8: string } } }).Deno;
   if (deno) return `deno ${deno.version.deno} (V8 ${deno.version.v8})`;
+  if (v['spidermonkey']) return `gjs ${v['gjs']} (SpiderMonkey ${v['spidermonkey']})`; // driver/gjs-process.ts
   if (v['bun']) return `bun ${v['bun']} (JavaScriptCore${v['webkit'] ? ` ${v['webkit'].slice(0, 12)}` : ''})`;
   return `node ${process.version} (V8 ${v['v8']})`;
 }

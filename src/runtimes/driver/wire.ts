@@ -8,6 +8,12 @@
  *   child → parent  {"t":"hello",...}  once, at start-up: engine, version, features
  *                   {"t":"step","id":N,"i":K}  before step K (so a kill can be blamed on a step)
  *                   {"t":"done","id":N,"obs":Observation}
+ *
+ * Every line is written with `wireLine`: JSON with U+2028 / U+2029 escaped. JSON.stringify leaves
+ * those two characters raw (they are legal inside JSON strings), but Node's readline (and Deno's
+ * and Bun's node:readline) end a line at them, so an export name such as "\u2028" (names.wast)
+ * would cut a message in two and kill the driver. Escaped, any string — every valid export name,
+ * even lone surrogates, which JSON.stringify already writes as \uXXXX — round-trips on one line.
  */
 import { Buffer } from 'node:buffer';
 import type { RunnableCase } from '../../runtime/exec.ts';
@@ -40,6 +46,13 @@ export interface Hello {
 }
 
 export type DriverMessage = Hello | { t: 'step'; id: number; i: number } | { t: 'done'; id: number; obs: Observation };
+
+const LINE_BREAKING = /[\u2028\u2029]/g;
+
+/** One protocol line (without its newline): JSON that no line reader can split. */
+export function wireLine(message: unknown): string {
+  return JSON.stringify(message).replace(LINE_BREAKING, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+}
 
 const base64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
