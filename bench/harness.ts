@@ -27,9 +27,9 @@ export type BenchSuite = () => Promise<BenchRow[]>;
 export async function runGroup(
   group: string,
   tasks: Array<{ name: string; fn: () => unknown | Promise<unknown>; opsPerCall?: number; note?: string }>,
-  options: { time?: number; warmupTime?: number } = {},
+  options: { time?: number; warmupTime?: number; iterations?: number } = {},
 ): Promise<BenchRow[]> {
-  const bench = new Bench({ time: options.time ?? 1000, warmupTime: options.warmupTime ?? 200 });
+  const bench = new Bench({ time: options.time ?? 1000, warmupTime: options.warmupTime ?? 200, ...(options.iterations !== undefined ? { iterations: options.iterations } : {}) });
   for (const t of tasks) bench.add(t.name, t.fn);
   await bench.run();
   const rows: BenchRow[] = [];

@@ -65,6 +65,11 @@ describe('outcomeVerdict', () => {
     expect(verdictOf({ kind: 'exit', code: 0 }, { kind: 'trap', trap: ['unreachable'], message: '' })).toBe('fail');
   });
 
+  it('a process exit status (wasi-testsuite) is compared as is, never projected', () => {
+    expect(verdictOf({ kind: 'exit', code: 300, process: true }, { kind: 'exit', code: 300 }, profile('posix'))).toBe('pass');
+    expect(verdictOf({ kind: 'exit', code: 300, process: true }, { kind: 'exit', code: 44 }, profile('posix'))).toBe('fail');
+  });
+
   it('rejected: same stage, or a compile-time rejection for malformed/invalid, never for unlinkable', () => {
     expect(verdictOf({ kind: 'rejected', stage: 'invalid' }, { kind: 'rejected', stage: 'invalid', message: '' })).toBe('pass');
     expect(verdictOf({ kind: 'rejected', stage: 'invalid' }, { kind: 'rejected', stage: 'malformed', message: '' })).toBe('fail');
@@ -106,6 +111,12 @@ describe('stateVerdict', () => {
     expect(stateVerdict({ fuel: 5 }, obs({ fuel: 5 }))).toBeUndefined();
     expect(stateVerdict({ fuel: 5 }, obs({ fuel: 4 }))?.reason).toBe('remaining fuel differs: expected 5, observed 4');
     expect(stateVerdict({ fuel: 5 }, obs({}))?.reason).toBe('remaining fuel differs: expected 5, observed not metered');
+  });
+
+  it('text-prefix output: the stream read as text must start with the expected text', () => {
+    expect(stateVerdict({ stdout: 'a\nb\n', output: 'text-prefix' }, obs({ stdout: 'a\r\nb\rmore' }))).toBeUndefined();
+    expect(stateVerdict({ stdout: 'a\nb\n', output: 'text-prefix' }, obs({ stdout: 'a\nc\n' }))?.verdict).toBe('fail');
+    expect(stateVerdict({ stdout: 'a\n' }, obs({ stdout: 'a\r\n' }))?.verdict).toBe('fail');
   });
 
   it('stdout and stderr only when the expectation names them', () => {
@@ -170,6 +181,14 @@ describe('divergenceFor', () => {
     expect(found({ tag: { site: 'i64.div_s' } })).toBe(false);
   });
 
+  it('observedMessage: a regular expression over the runtime words', () => {
+    const rejected: Outcome = { kind: 'rejected', stage: 'compile', message: 'initial table size (4294967295 elements) is larger than implementation limit' };
+    expect(found({ observedMessage: '^initial table size' }, rejected)).toBe(true);
+    expect(found({ observedMessage: '^memory' }, rejected)).toBe(false);
+    expect(found({ observedMessage: 'lost the exit code' }, { kind: 'crash', detail: 'iwasm lost the exit code' })).toBe(true);
+    expect(found({ observedMessage: '.' }, { kind: 'exit', code: 1 })).toBe(false);
+  });
+
   it('a state divergence never covers an outcome mismatch, and the reverse', () => {
     expect(found({ mismatch: 'state' }, undefined, 'state')).toBe(true);
     expect(found({ mismatch: 'state' }, undefined, 'outcome')).toBe(false);
@@ -213,6 +232,20 @@ describe('judge', () => {
     expect(judge(CASE, observation(ok, foldedTrap, wrongProbe), kd)).toMatchObject({ verdict: 'imprecise', step: 1 });
     expect(judge(CASE, observation(ok, foldedTrap, { outcome: { kind: 'unsupported', feature: 'x' } }), kd)).toMatchObject({ verdict: 'skip', step: 2 });
     expect(judge(CASE, observation(ok, foldedTrap, wrongProbe), P)).toMatchObject({ verdict: 'fail', step: 2 });
+  });
+
+  it('state a runtime cannot observe after a step is a skip, never a pass; its outcome is still judged', () => {
+    const unseen = (o: Outcome): StepObservation => ({ outcome: o, unobservable: 'the process ended at the trap' });
+    expect(judge(CASE, observation(ok, unseen({ kind: 'trap', trap: ['integer overflow'], message: '' }), seven), P)).toEqual({
+      verdict: 'skip',
+      step: 1,
+      reason: 'the outcome fits the expectation; the state after it is not observable: the process ended at the trap',
+    });
+    expect(judge(CASE, observation(ok, unseen({ kind: 'trap', trap: ['unreachable'], message: '' }), seven), P)).toMatchObject({ verdict: 'fail', step: 1 });
+    // a step that names no instance state is judged whole
+    const noState: Case = { ...CASE, steps: [CASE.steps[0]!, { ...CASE.steps[1]!, expect: { outcome: { kind: 'trap', trap: 'integer overflow' }, stdout: 'x' } }] };
+    expect(judge(noState, observation(ok, { ...unseen({ kind: 'trap', trap: ['integer overflow'], message: '' }), stdout: 'x' }), P)).toEqual({ verdict: 'pass' });
+    expect(judge(noState, observation(ok, { ...unseen({ kind: 'trap', trap: ['integer overflow'], message: '' }), stdout: 'y' }), P)).toMatchObject({ verdict: 'fail', step: 1 });
   });
 
   it('a skipped step ends the case; a step without an expected outcome passes unless unsupported', () => {

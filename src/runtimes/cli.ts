@@ -1,5 +1,6 @@
 /**
- * CLI runtimes: wasmtime, wasmer, wasmedge, wazero and WAMR's iwasm. Each runs a case as a WASI
+ * CLI runtimes found on PATH: wasmtime, wasmer and wasmedge (iwasm, wasm3 and wazero have adapters
+ * measured on their real binaries in native/). Each runs a case as a WASI
  * command in its own process (shape `command`): the module is written to a temporary file, the
  * command line is built from the runtime's documented flags, and the process's exit status and
  * output are read back into an outcome with the runtime's profile (trap exit code, thread-trap
@@ -24,7 +25,7 @@ import type { ProcessResult } from './wabt.ts';
 import { mapLimit, runProcess } from './wabt.ts';
 import { runProcessOnPipes } from './piped-process.ts';
 
-export type CliName = 'wasmtime' | 'wasmer' | 'wasmedge' | 'wazero' | 'iwasm';
+export type CliName = 'wasmtime' | 'wasmer' | 'wasmedge';
 
 /** A preopened directory: host path → guest path. */
 export interface Preopen {
@@ -94,21 +95,6 @@ const WASMEDGE_MESSAGES: Array<[string, TrapKind[]]> = specWords(
   'expected shared memory',
 );
 
-/** wazero's wasmruntime errors (internal/wasmruntime/errors.go). */
-const WAZERO_MESSAGES: Array<[string, TrapKind[]]> = [
-  ...specWords('unreachable', ...NUMERIC_AND_MEMORY, 'indirect call type mismatch', 'unaligned atomic', 'expected shared memory'),
-  // one error for every bad table index (past the end, null slot)
-  ['invalid table access', ['undefined element', 'out of bounds table access', 'uninitialized element']],
-  ['stack overflow', ['call stack exhausted']],
-];
-
-/** WAMR's exception strings (core/iwasm/common/wasm_runtime_common.c). */
-const IWASM_MESSAGES: Array<[string, TrapKind[]]> = [
-  ...specWords('unreachable', ...NUMERIC_AND_MEMORY, 'out of bounds table access', 'undefined element', 'uninitialized element', 'indirect call type mismatch', 'unaligned atomic', 'expected shared memory'),
-  ['wasm operand stack overflow', ['call stack exhausted']],
-  ['native stack overflow', ['call stack exhausted']],
-];
-
 function lastMatch(text: string, re: RegExp): string | undefined {
   let found: string | undefined;
   for (const m of text.matchAll(re)) found = m[1]!.trim();
@@ -154,27 +140,6 @@ export const CLI_SPECS: Record<CliName, CliSpec> = {
     // `[error] execution failed: unreachable, Code: 0x89`
     trapMessage: (_out, err) => lastMatch(err, /execution failed: ([^,\n]*)/g),
     messages: WASMEDGE_MESSAGES,
-  },
-  wazero: {
-    name: 'wazero',
-    commands: ['wazero'],
-    versionArgs: ['version'],
-    features: [...CORE, 'threads', 'tail-call'],
-    argv: (r) => ['run', ...r.env.map((kv) => `-env=${kv}`), ...r.dirs.map((d) => `-mount=${d.host}:${d.guest}`), r.file, ...r.args],
-    // `error instantiating wasm binary: module[…] function[…] failed: wasm error: unreachable`
-    trapMessage: (_out, err) => lastMatch(err, /wasm error: ([^\n]*)/g),
-    messages: WAZERO_MESSAGES,
-  },
-  iwasm: {
-    name: 'iwasm',
-    commands: ['iwasm'],
-    versionArgs: ['--version'],
-    features: [...CORE, 'threads', 'tail-call', 'wasi-threads'],
-    // --env=K=V: iwasm 2.4 prints its usage for `--env K=V` (wasi-testsuite daily results)
-    argv: (r) => [...r.env.map((kv) => `--env=${kv}`), ...r.dirs.map((d) => `--map-dir=${d.guest}::${d.host}`), r.file, ...r.args],
-    // the exception is printed with printf to stdout: `Exception: unreachable`
-    trapMessage: (out, err) => lastMatch(`${out}\n${err}`, /Exception: ([^\n]*)/g),
-    messages: IWASM_MESSAGES,
   },
 };
 

@@ -25,7 +25,7 @@ export interface Identity {
 }
 
 /** Where a kind's runs go: a native adapter module (one factory), or the generic CLI adapter. */
-export type AdapterRef = { module: string; factory: string; cliFallback?: CliName } | { cli: CliName };
+export type AdapterRef = { module: string; factory: string } | { cli: CliName };
 
 export interface NativeKind {
   /** The name users type, before any variant and version: `iwasm`, `wasmtime`, `spidermonkey`. */
@@ -83,7 +83,7 @@ export const NATIVE_KINDS: readonly NativeKind[] = [
     expected: '`iwasm X.Y.Z`',
     identify: async ([o]) => byLine(/^iwasm (\d+\.\d+\.\d+)\s*$/m, o!),
     // the CLI adapter ran iwasm from PATH before the native one; it stays the fallback until then
-    adapter: { module: './native/iwasm.ts', factory: 'createIwasmRuntime', cliFallback: 'iwasm' },
+    adapter: { module: './native/iwasm.ts', factory: 'createIwasmRuntime' },
   },
   {
     family: 'wasm3',
@@ -109,7 +109,7 @@ export const NATIVE_KINDS: readonly NativeKind[] = [
       if (usage!.timedOut || !/^wazero CLI\b/m.test(usage!.stdout + usage!.stderr)) return null;
       return byLine(/^v?(\d+\.\d+\.\d+(?:-[\w.]+)?)\s*$/m, version!);
     },
-    adapter: { module: './native/wazero.ts', factory: 'createWazeroRuntime', cliFallback: 'wazero' },
+    adapter: { module: './native/wazero.ts', factory: 'createWazeroRuntime' },
   },
   {
     family: 'wasmtime',

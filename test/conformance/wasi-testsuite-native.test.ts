@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadWasiTestsuite } from '../../src/conformance/wasi-testsuite.ts';
 import { runSuite } from '../../src/conformance/suite.ts';
-import { createCliRuntime } from '../../src/runtimes/cli.ts';
+import { createIwasmRuntime } from '../../src/runtimes/native/iwasm.ts';
 import { defaultRuntimesDir } from '../../src/runtimes/discovery.ts';
 import { runProcessOnPipes } from '../../src/runtimes/piped-process.ts';
 import { createRuntime } from '../../src/runtimes/registry.ts';
@@ -44,7 +44,7 @@ describe.skipIf(!linux)('runtime processes get real pipes on stdio', () => {
 describe.skipIf(!linux || !existsSync(IWASM))(`iwasm-2.4.5 at ${IWASM}`, () => {
   it('stdout is not a socket: sock_shutdown(1) fails with ENOTSOCK as under the runner (on socket stdio iwasm shuts the pipe down)', async () => {
     const suite = loadWasiTestsuite(join(FIXTURES, 'stdio'));
-    const rt = await createCliRuntime('iwasm', IWASM);
+    const rt = await createIwasmRuntime({ name: 'iwasm@2.4.5', kind: 'iwasm', binary: IWASM, version: '2.4.5', versionLine: 'iwasm 2.4.5' });
     try {
       const [r] = await runSuite(suite, [rt]);
       expect(r!.verdict.verdict).toBe('pass');

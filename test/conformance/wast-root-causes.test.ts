@@ -23,6 +23,7 @@ import type { Runtime } from '../../src/runtimes/adapter.ts';
 import { fromWire, toWire, wireLine } from '../../src/runtimes/driver/wire.ts';
 import { createEngineRuntime } from '../../src/runtimes/engine.ts';
 import { createReferenceRuntime } from '../../src/runtimes/reference.ts';
+import { trapcheck } from '../cli/helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trapcheck-wast-root-'));
 let n = 0;
@@ -169,6 +170,24 @@ describe('a failed command fails once; what depends on it is blocked', () => {
     expect(f.commands[0]).toMatchObject({ verdict: 'known-divergence', divergence: 'test-oob-data' });
     expect(f.commandsFailed).toBe(1); // the bare invoke at line 7 still fails
   });
+});
+
+describe('`trapcheck spec` prints a failed command once and exits 1', () => {
+  it('one FAIL row at the module line, the blocked assertion counted as a skip', () => {
+    const file = scriptFile(`(module (memory 1) (data (i32.const 65536) "x") (func (export "f") (result i32) (i32.const 1)))
+(assert_return (invoke "f") (i32.const 1))
+(module (func (export "g") (result i32) (i32.const 2)))
+(assert_return (invoke "g") (i32.const 2))
+`);
+    const out = mkdtempSync(join(tmpdir(), 'trapcheck-spec-cli-'));
+    const r = trapcheck(['spec', file, '--out', out]);
+    expect(r.code).toBe(1);
+    const fails = r.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
+    expect(fails).toHaveLength(1);
+    expect(fails[0]).toMatch(/^FAIL .*r\d+\.wast:1: module \(text\) did not succeed: trap "out of bounds memory access"/);
+    expect(r.stdout).toContain('2 assertions in 1 files: 1 pass, 0 fail, 0 imprecise, 1 skipped');
+    expect(r.stdout).toContain('1 script command(s) failed (module, register, invoke: each counted once, at its line); 1 assertion(s) they block are skipped as "blocked by a failed command"');
+  }, 60_000);
 });
 
 describe('text the assembler cannot encode faithfully is skipped, never sent wrong', () => {

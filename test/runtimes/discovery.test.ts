@@ -127,7 +127,7 @@ describe('bad input: one-line errors within seconds', () => {
   it('a found runtime whose adapter module does not exist cannot start: one line', async () => {
     const kind = { ...NATIVE_KINDS[0]!, adapter: { module: './native/no-such-adapter.ts', factory: 'createNothing' } };
     const d = { name: 'iwasm@1.0.0', base: 'iwasm', family: 'iwasm', kind: 'iwasm', binary: '/x/iwasm', version: '1.0.0', versionLine: 'iwasm 1.0.0', source: 'test', nativeKind: kind };
-    await expect(createNativeRuntime(d)).rejects.toThrow('runtime iwasm@1.0.0: adapter not available (src/runtimes/native/no-such-adapter.ts does not exist yet); binary /x/iwasm (iwasm 1.0.0)');
+    await expect(createNativeRuntime(d)).rejects.toThrow('runtime iwasm@1.0.0: adapter not available (src/runtimes/native/no-such-adapter.ts does not exist); binary /x/iwasm (iwasm 1.0.0)');
   });
 
   it('through the CLI: exit 2 and one line on stderr, no stack trace', () => {

@@ -46,7 +46,7 @@ describe('process-sharded reference runtime', () => {
     } finally {
       await local.close();
     }
-  });
+  }, 240_000); // 420 cases in two pools: ~16 s alone, past 60 s when the other test files share both cores
 
   it('keeps case order across children and merges several batches in flight', async () => {
     const batches = [0, 1, 2].map((k) => Array.from({ length: 50 }, (_, i) => addCase(k * 100 + i, 1)));

@@ -39,8 +39,7 @@ export async function runtimesCommand(argv: string[], io: CliIo): Promise<number
   const discovery = await discovering;
   for (const r of discovery.runtimes) {
     const adapter = adapterStatus(r.nativeKind.adapter);
-    const note = adapter.uses === 'none' ? `adapter not available yet (${adapter.module})` : `adapter ${adapter.module}`;
-    io.out(`${r.name.padEnd(WIDTH)} available  ${r.versionLine}  (${r.binary}, ${r.source}; ${note})`);
+    io.out(`${r.name.padEnd(WIDTH)} available  ${r.versionLine}  (${r.binary}, ${r.source}; adapter ${adapter.module})`);
     available++;
   }
   for (const family of NATIVE_FAMILIES) {

@@ -9,9 +9,11 @@
  *   - a trap prints `Exception: <text>` and the REPL goes on with the SAME instance, its memory
  *     and globals as the trap left them (`u` then `getg` → `0x7:i32`), on 2.0.0 and 2.4.5;
  *   - `proc_exit(N)` prints `Exception: wasi proc exit` and the REPL goes on too; the process
- *     exits N & 255 at end of input. WASI says proc_exit ends the process, so the adapter sends
- *     nothing more: the step is `exit(status)` and every later step of the case observes the same
- *     exit (the process is gone), as on the reference runtime;
+ *     exits N & 255 at end of input. WASI says proc_exit ends the process, so the adapter only
+ *     reads the state the step's expectation names (the instance still answers), then closes
+ *     the session: the step is `exit(status)` and every later step of the case observes the
+ *     same exit (the process is gone), as on the reference runtime. `_start` returning (a
+ *     `start` step) ends it the same way, with status 0;
  *   - load / instantiate failures end the process before the first prompt (rc 255).
  */
 import type { Case } from '../../case.ts';

@@ -36,6 +36,7 @@
  * group is SIGKILLed past `budgetMs`, and it resolves a ReplEnd.
  */
 import { spawn } from 'node:child_process';
+import { spawnOnPipes } from '../piped-process.ts';
 import type { ChildProcess } from 'node:child_process';
 
 export interface ReplSessionSpec {
@@ -209,45 +210,40 @@ export interface OnceSpec {
 }
 
 /** Runs a process to its end (or its budget: the process group is killed), capturing both streams. */
-export function runOnce(spec: OnceSpec): Promise<ReplEnd> {
-  return new Promise((resolve) => {
-    const proc = spawn(spec.command, [...spec.args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: spec.cwd, env: spec.env ?? process.env, detached: true });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let ended = false;
-    const killGroup = (): void => {
-      if (ended || proc.pid === undefined) return;
-      try {
-        process.kill(-proc.pid, 'SIGKILL');
-      } catch {
-        proc.kill('SIGKILL');
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, spec.budgetMs);
-    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      if (stdout.length < MAX_CAPTURE) stdout += d;
-    });
-    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      if (stderr.length < MAX_CAPTURE) stderr += d;
-    });
-    proc.stdin!.on('error', () => undefined);
-    if (spec.input) proc.stdin!.write(spec.input);
-    if (!spec.keepStdinOpen) proc.stdin!.end();
-    const finish = (code: number | null, signal: string | null): void => {
-      if (ended) return;
-      ended = true;
-      clearTimeout(timer);
-      proc.stdin!.destroy();
-      resolve({ code, signal, timedOut, stdout, stderr });
-    };
-    proc.on('error', (e) => {
-      stderr += e.message;
-      finish(null, null);
-    });
-    proc.on('close', (code, signal) => finish(code, signal));
+export async function runOnce(spec: OnceSpec): Promise<ReplEnd> {
+  // real pipes on fd 0..2, as a shell or wasi-testsuite's runner gives a command (Node's own
+  // stdio are socket pairs, on which e.g. WASI sock_shutdown(1) succeeds): piped-process.ts
+  const p = await spawnOnPipes(spec.command, spec.args, { ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}), env: spec.env ?? process.env, detached: true });
+  const proc = p.child;
+  let stdout = '';
+  let stderr = '';
+  let timedOut = false;
+  let ended = false;
+  const killGroup = (): void => {
+    if (ended || proc.pid === undefined) return;
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      proc.kill('SIGKILL');
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, spec.budgetMs);
+  p.stdout.setEncoding('utf8').on('data', (d: string) => {
+    if (stdout.length < MAX_CAPTURE) stdout += d;
   });
+  p.stderr.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr.length < MAX_CAPTURE) stderr += d;
+  });
+  p.stdin.on('error', () => undefined);
+  if (spec.input) p.stdin.write(spec.input);
+  if (!spec.keepStdinOpen) p.stdin.end();
+  const end = await p.closed;
+  ended = true;
+  clearTimeout(timer);
+  p.stdin.destroy();
+  if (end.error) stderr += end.error.message;
+  return { code: end.code, signal: end.signal, timedOut, stdout, stderr };
 }

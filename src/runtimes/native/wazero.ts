@@ -37,6 +37,7 @@ import { commandObservation } from '../command.ts';
 import { loadProfile } from '../profiles.ts';
 import type { ProcessResult } from '../wabt.ts';
 import { mapLimit } from '../wabt.ts';
+import { withProcessSlot } from './process-slots.ts';
 import { lowerCommand } from './lower-command.ts';
 import { decodeLowered } from './lower-records.ts';
 import type { NativeRuntimeOptions } from './options.ts';
@@ -217,7 +218,8 @@ export async function createWazeroRuntime(opts: NativeRuntimeOptions): Promise<R
     profile: loadProfile('wazero'),
     capabilities,
     version: () => Promise.resolve(opts.version),
-    executeAll: (cases) => mapLimit(cases, 2, (c) => runOnWazero(opts.binary, c)),
+    // one process slot per case, shared with every native runtime of the run (process-slots.ts)
+    executeAll: (cases) => mapLimit(cases, 2, (c) => withProcessSlot(() => runOnWazero(opts.binary, c))),
     close: () => Promise.resolve(),
   };
 }
