@@ -34,11 +34,14 @@ export function writeReports(report: Report, outDir: string, reporters: readonly
   });
 }
 
-/** Bundles for every fail / imprecise result; returns the bundle directories. */
+/**
+ * Bundles for every failed result; returns the bundle directories. An imprecise verdict is the
+ * engine's folded message, not a failure to reproduce: its replay line is in the report.
+ */
 export function writeReproBundles(results: readonly CaseResult[], outDir: string): string[] {
   const dirs: string[] = [];
   for (const r of results) {
-    if (r.verdict.verdict !== 'fail' && r.verdict.verdict !== 'imprecise') continue;
+    if (r.verdict.verdict !== 'fail') continue;
     const dir = join(outDir, 'repro', bundleName(r.case, r.runtime));
     const module = r.case.modules[0];
     if (!module) continue;

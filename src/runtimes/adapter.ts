@@ -28,6 +28,18 @@ export interface Capabilities {
    * A case setting another one (e.g. a thread-spawn limit) is skipped with the setting named.
    */
   wasiOptions?: ReadonlySet<keyof WasiConfig>;
+  /**
+   * Every number crosses into and out of the runtime bit-exactly, NaN payloads included (the
+   * native adapters call through the probe plan's integer-bits wrappers). The spec runner then
+   * needs no wrapper modules, which would have to import the tested instance.
+   */
+  exactValues?: boolean;
+  /**
+   * `compile` steps run only in a case made of nothing else (a process runtime checks a module's
+   * validity by loading it on its own). The spec runner then judges assert_invalid /
+   * assert_malformed outside the script's instance session: here, a named skip.
+   */
+  compileAlone?: boolean;
 }
 
 export interface RuntimeInfo {

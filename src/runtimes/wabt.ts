@@ -130,7 +130,9 @@ export async function planWabtRun(c: Case): Promise<WabtPlan | Outcome> {
   try {
     m = binaryen.readBinary(bytes);
   } catch (e) {
-    return { kind: 'rejected', stage: 'compile', message: `binaryen cannot read the module: ${(e as Error).message}` };
+    // binaryen is the rewriter here, not the runtime under test: a module it cannot read is one
+    // this adapter cannot prepare (seen: a declarative element segment), never wasm-interp's rejection
+    return { kind: 'unsupported', feature: `a module binaryen cannot read to rewrite for wasm-interp (${(e as Error).message})` };
   }
   m.setFeatures(binaryen.Features.All);
   try {

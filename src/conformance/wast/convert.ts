@@ -100,6 +100,10 @@ export interface ConvertOptions {
   line?: number;
   /** Watchdog budget for the whole script. */
   timeoutMs?: number;
+  /** The runtime carries every number bit-exactly (Capabilities.exactValues): never wrap. */
+  exactValues?: boolean;
+  /** `compile` steps cannot share the script's case (Capabilities.compileAlone). */
+  compileAlone?: boolean;
 }
 
 /** Priority when a module needs several missing proposals: the most fundamental is named first. */
@@ -411,6 +415,10 @@ class Converter {
             return;
           }
         }
+        if (this.options.compileAlone) {
+          plan.decided = { verdict: 'skip', reason: `${a.type}: the runtime checks a module's validity only in a case of its own, not inside a script's instance sessions`, feature: 'compile in a script' };
+          return;
+        }
         const b = this.bytesOf(a.module, a.type === 'assert_invalid');
         // An `assert_invalid` module is well-formed text (the spec interpreter parses the whole
         // script before running it, so the suite holds no unparsable one): the validator must
@@ -467,7 +475,7 @@ class Converter {
     if (action.type === 'get') {
       if (sig.kind !== 'global') return { verdict: 'fail', reason: `export "${action.field}" is not a global` };
       if (sig.type.startsWith('other:')) return { verdict: 'skip', feature: JS_BOUNDARY, reason: `get "${action.field}": a value of type ${sig.type.slice(6)} cannot cross the JS boundary, and trapcheck's wrapper modules do not read GC references yet` };
-      const wrap = sig.type === 'v128' || (results ?? []).some(patternHasNan);
+      const wrap = !this.options.exactValues && (sig.type === 'v128' || (results ?? []).some(patternHasNan));
       if (!wrap) {
         plan.step = this.addStep({ op: 'get', instance: slot.name, global: action.field, expect }, line, what);
         if (check) plan.check = check;
@@ -480,7 +488,7 @@ class Converter {
     const types = [...sig.params, ...sig.results];
     const opaque = types.find((t) => t.startsWith('other:'));
     if (opaque) return { verdict: 'skip', feature: JS_BOUNDARY, reason: `invoke "${action.field}": a value of type ${opaque.slice(6)} cannot cross the JS boundary, and trapcheck's wrapper modules do not read GC references yet` };
-    const wrap = types.includes('v128') || action.args.some(constHasNan) || (results ?? []).some(patternHasNan);
+    const wrap = !this.options.exactValues && (types.includes('v128') || action.args.some(constHasNan) || (results ?? []).some(patternHasNan));
     if (!wrap) {
       plan.step = this.addStep({ op: 'invoke', instance: slot.name, export: action.field, args: action.args.map((a, i) => toWasmValue(a, sig.params[i]!)), expect }, line, what);
       if (check) plan.check = check;

@@ -35,8 +35,15 @@ export function judgeSteps(c: Case, observation: Observation, profile: Profile):
   });
 }
 
+/**
+ * A step after the end of the observation. When the runtime ended the script on an `unsupported`
+ * step (a native adapter that cannot drive the rest: a `compile` step, a linked instance), the
+ * rest is a skip naming it, never a failure of the runtime.
+ */
 function neverRan(observation: Observation, expected: string): StepJudgement {
   const last = observation.steps[observation.steps.length - 1];
+  if (last?.outcome.kind === 'unsupported')
+    return { verdict: 'skip', expected, observed: 'not run', reason: `unsupported: ${last.outcome.feature} (the runtime stopped the script at step ${observation.steps.length - 1})` };
   return {
     verdict: 'fail',
     expected,
@@ -154,7 +161,10 @@ function stepProblem(script: ConvertedScript, d: number, observation: Observatio
   const obs = observation.steps[d];
   const origin = script.origins[d];
   const where = origin ? `${origin.what} at line ${origin.line}` : `step ${d}`;
-  if (!obs) return { verdict: 'fail', observed: 'never ran', reason: neverRan(observation, '').reason! };
+  if (!obs) {
+    const n = neverRan(observation, '');
+    return { verdict: n.verdict === 'skip' ? 'skip' : 'fail', observed: n.observed!, reason: n.reason! };
+  }
   const o = obs.outcome;
   if (o.kind === 'return') return undefined;
   if (o.kind === 'unsupported') return { verdict: 'skip', reason: `unsupported: ${o.feature} (${where})`, feature: o.feature };
@@ -178,7 +188,7 @@ function judgeAssertion(script: ConvertedScript, plan: AssertionPlan, observatio
   const obs = observation.steps[plan.step];
   if (!obs) {
     const n = neverRan(observation, expected);
-    return { verdict: 'fail', expected, observed: 'never ran', reason: n.reason!, decidedBy: 'engine' };
+    return { verdict: n.verdict === 'skip' ? 'skip' : 'fail', expected, observed: n.observed!, reason: n.reason!, decidedBy: 'engine' };
   }
   const v = checkOutcome(plan.check, obs, expected);
   if (v.verdict === 'fail' && plan.taint) {

@@ -207,7 +207,7 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
       const p: Pending = { file, started: performance.now() };
       try {
         const script = parseScript(file, readFileSync(path));
-        const convertOptions: Parameters<typeof convertScript>[1] = { supported };
+        const convertOptions: Parameters<typeof convertScript>[1] = { supported, exactValues: runtime.capabilities.exactValues === true, compileAlone: runtime.capabilities.compileAlone === true };
         if (options.line !== undefined) convertOptions.line = options.line;
         if (options.timeoutMs !== undefined) convertOptions.timeoutMs = options.timeoutMs;
         p.converted = convertScript(script, convertOptions);

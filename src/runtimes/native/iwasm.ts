@@ -45,6 +45,9 @@ export const IWASM_CAPABILITIES: Capabilities = {
   features: new Set(IWASM_FEATURES),
   // `threadLimit` counts spawns; iwasm's --max-threads bounds live threads (measured), so no flag says it
   wasiOptions: new Set(['args', 'env', 'stdin', 'stdinOpen', 'dirs']),
+  // steps run through the probe plan's integer-bits wrappers
+  exactValues: true,
+  compileAlone: true,
 };
 
 /** Whether the case runs as one `iwasm file` process (a WASI command, nothing to read back). */

@@ -39,6 +39,9 @@ export function wasm3Capabilities(line: Wasm3Line): Capabilities {
     features: new Set(WASM3_FEATURES[line]),
     // simple WASI: argv yes (argv[0] is the file name), the environment is always empty, no preopens
     wasiOptions: new Set(['args', 'stdin', 'stdinOpen']),
+    // steps run through the probe plan's integer-bits wrappers
+    exactValues: true,
+    compileAlone: true,
   };
 }
 

@@ -212,6 +212,9 @@ export async function createWazeroRuntime(opts: NativeRuntimeOptions): Promise<R
     steps: new Set(['instantiate', 'invoke', 'get', 'start', 'compile']),
     features: new Set(WAZERO_FEATURES),
     wasiOptions: new Set(['args', 'env', 'stdin', 'dirs']),
+    // steps run through the probe plan's integer-bits wrappers
+    exactValues: true,
+    compileAlone: true,
   };
   return {
     name: opts.name,

@@ -38,6 +38,9 @@ export async function createWizerRuntime(opts: NativeRuntimeOptions): Promise<Ru
     features: new Set(features),
     // `dirs` (preopens) and `threadLimit` (wasi-threads) have no wizer counterpart
     wasiOptions: new Set(['args', 'env', 'stdin', 'stdinOpen']),
+    // steps run through the probe plan's integer-bits wrappers
+    exactValues: true,
+    compileAlone: true,
   };
   const profile = loadProfile('wasmtime-wizer');
   const dir = mkdtempSync(join(tmpdir(), 'trapcheck-wizer-'));
