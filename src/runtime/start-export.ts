@@ -7,29 +7,7 @@
  * the observable order (segments, then start) is the spec's. Only used for modules that import
  * WASI, define their memory and have a start function.
  */
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function readU32(b: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const x = b[pos++];
-    if (x === undefined) throw new Error('start-export: truncated LEB128');
-    result += (x & 0x7f) * 2 ** shift;
-    if ((x & 0x80) === 0) return [result, pos];
-    shift += 7;
-  }
-}
+import { readU32, uleb } from '../wasm/leb.ts';
 
 /** Returns the rewritten bytes and the export name the start function now has. */
 export function exportStartFunction(bytes: Uint8Array, taken: ReadonlySet<string>): { bytes: Uint8Array; name: string } {
@@ -48,21 +26,21 @@ export function exportStartFunction(bytes: Uint8Array, taken: ReadonlySet<string
     sections.push({ id, body });
   }
   if (startFunc === undefined) throw new Error('start-export: the module has no start section');
-  const entry = [...leb(nameBytes.length), ...nameBytes, 0x00, ...leb(startFunc)];
+  const entry = [...uleb(nameBytes.length), ...nameBytes, 0x00, ...uleb(startFunc)];
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const hasExports = sections.some((s) => s.id === 7);
   const emit = (id: number, body: ArrayLike<number>): void => {
-    out.push(id, ...leb(body.length));
+    out.push(id, ...uleb(body.length));
     for (let i = 0; i < body.length; i++) out.push(body[i]!);
   };
   for (const s of sections) {
     if (s.id === 7) {
       const [count, rest] = readU32(s.body, 0);
-      emit(7, [...leb(count + 1), ...s.body.subarray(rest), ...entry]);
+      emit(7, [...uleb(count + 1), ...s.body.subarray(rest), ...entry]);
     } else if (s.id === 8) {
       // the export section precedes the start section in the required order, so a new
       // export section can take the start section's place
-      if (!hasExports) emit(7, [...leb(1), ...entry]);
+      if (!hasExports) emit(7, [...uleb(1), ...entry]);
     } else emit(s.id, s.body);
   }
   return { bytes: Uint8Array.from(out), name };

@@ -6,6 +6,10 @@
  * and may drop dead code: exactly the code a runtime bug may live in.)
  */
 
+import { readU32, uleb } from './leb.ts';
+
+export { sleb, uleb } from './leb.ts';
+
 /** Value type codes of the binary format. */
 export const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c } as const;
 
@@ -33,41 +37,8 @@ export interface Additions {
   exports: Array<{ name: string; kind: 'func' | 'global'; index: number }>;
 }
 
-export function uleb(n: number | bigint): number[] {
-  let v = BigInt(n);
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) b |= 0x80;
-    out.push(b);
-  } while (v !== 0n);
-  return out;
-}
 
-export function sleb(n: number | bigint): number[] {
-  let v = BigInt(n);
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    const done = (v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0);
-    out.push(done ? b : b | 0x80);
-    if (done) return out;
-  }
-}
 
-function readU32(b: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const x = b[pos++];
-    if (x === undefined) throw new Error('append: truncated LEB128');
-    result += (x & 0x7f) * 2 ** shift;
-    if ((x & 0x80) === 0) return [result, pos];
-    shift += 7;
-  }
-}
 
 /** The order sections must appear in (custom sections aside): tag (13) sits between memory and global, datacount (12) before code. */
 const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];

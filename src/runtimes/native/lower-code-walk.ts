@@ -11,6 +11,7 @@
  * tail calls and typed function references; anything else (GC, exception handling) throws
  * `UnknownInstruction`, and the lowering reports the case unsupported with its opcode.
  */
+import { uleb } from '../../wasm/leb.ts';
 
 export class UnknownInstruction extends Error {
   override name = 'UnknownInstruction';
@@ -79,17 +80,6 @@ class Copier {
   }
 }
 
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
 
 /** SIMD sub-opcodes with a memarg (loads, stores, load-zero) and with a lane byte. */
 function simdImmediates(c: Copier, sub: number): void {

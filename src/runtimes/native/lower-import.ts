@@ -8,7 +8,7 @@
  * An import the module already has (same module, name and type) is reused as is: no
  * renumbering at all (WASI commands that already write with `fd_write`).
  */
-import { uleb } from './lower-code-walk.ts';
+import { uleb } from '../../wasm/leb.ts';
 import { readU32, renumberCode, renumberElements, renumberExports, renumberGlobals } from './lower-renumber.ts';
 
 export interface FunctionImport {

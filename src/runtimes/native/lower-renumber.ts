@@ -4,19 +4,11 @@
  * element segments (constant expressions: `ref.func`), exports, and the code (lower-code-walk.ts).
  * Everything else in those sections is copied byte for byte.
  */
-import { rewriteBody, rewriteConstExpr, uleb } from './lower-code-walk.ts';
+import { readU32, uleb } from '../../wasm/leb.ts';
+import { rewriteBody, rewriteConstExpr } from './lower-code-walk.ts';
 
-export function readU32(b: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const x = b[pos++];
-    if (x === undefined) throw new Error('lower: truncated LEB128');
-    result += (x & 0x7f) * 2 ** shift;
-    if ((x & 0x80) === 0) return [result, pos];
-    shift += 7;
-  }
-}
+export { readU32 } from '../../wasm/leb.ts';
+
 
 export function renumberElements(body: Uint8Array, map: (f: number) => number): number[] {
   let [n, pos] = readU32(body, 0);

@@ -7,7 +7,7 @@
  *     exports no memory);
  *   - the module's own `_start` export renamed, so the generated one can take the name.
  */
-import { uleb } from './lower-code-walk.ts';
+import { readU32, uleb } from '../../wasm/leb.ts';
 
 export interface SectionEdits {
   /** Add `(memory 1 1)` as memory 0. */
@@ -18,17 +18,6 @@ export interface SectionEdits {
   renameStart?: string;
 }
 
-function readU32(b: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const x = b[pos++];
-    if (x === undefined) throw new Error('lower-sections: truncated LEB128');
-    result += (x & 0x7f) * 2 ** shift;
-    if ((x & 0x80) === 0) return [result, pos];
-    shift += 7;
-  }
-}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
