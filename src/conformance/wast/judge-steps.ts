@@ -163,6 +163,13 @@ function stepProblem(script: ConvertedScript, d: number, observation: Observatio
   const where = origin ? `${origin.what} at line ${origin.line}` : `step ${d}`;
   if (!obs) {
     const n = neverRan(observation, '');
+    // the runtime ended the script at a command that failed (counted once, at its line): what
+    // comes after it is blocked by it, as in the spec interpreter, not a failure of its own
+    const lastStep = observation.steps.length - 1;
+    const stoppedAt = commandAt(script, lastStep);
+    const last = observation.steps[lastStep];
+    if (n.verdict !== 'skip' && stoppedAt !== undefined && last && last.outcome.kind !== 'return')
+      return { verdict: 'skip', observed: 'not run', reason: `blocked: the script stopped at the command at ${stoppedAt}, which failed: ${formatOutcome(last.outcome)}`, blockedBy: stoppedAt };
     return { verdict: n.verdict === 'skip' ? 'skip' : 'fail', observed: n.observed!, reason: n.reason! };
   }
   const o = obs.outcome;
