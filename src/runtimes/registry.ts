@@ -97,16 +97,3 @@ export async function createRuntimes(specs: readonly string[], into: Runtime[], 
   }
 }
 
-/**
- * `--runtime` with `all` expanded to the names of the runtimes that start here (each is started
- * once and closed), for commands that create their runtimes later by name (fuzz restarts them).
- */
-export async function runnableRuntimeNames(specs: readonly string[], skipped: (name: string, reason: string) => void): Promise<string[]> {
-  const started: Runtime[] = [];
-  try {
-    await createRuntimes(specs, started, skipped);
-    return specs.filter((s) => s !== ALL_RUNTIMES).concat(started.slice(specs.filter((s) => s !== ALL_RUNTIMES).length).map((r) => r.name));
-  } finally {
-    await Promise.all(started.map((r) => r.close().catch(() => undefined)));
-  }
-}

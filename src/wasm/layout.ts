@@ -1,11 +1,12 @@
 /**
  * The index spaces of a module, read from its binary: which function index every export names
- * and its type, every global's type, every memory's address width, and how many types the type
- * section defines. Appending code to a module (src/wasm/append.ts) needs exactly this to refer to
+ * and its type, every global's type, every memory's address width, how many types the type
+ * section defines, the imports and the start function. The one parser of module structure
+ * (signatures.ts derives the JS host's view from it). Appending code to a module (src/wasm/append.ts) needs exactly this to refer to
  * the module's own functions, globals and memories without renumbering anything.
  */
-import type { FuncSig, SigType } from './signatures.ts';
-import { Reader, SignatureError, readSubType, readTableType, readValType } from './signatures.ts';
+import type { FuncSig, ImportSig, SigType } from './signatures.ts';
+import { Reader, SignatureError, readSubType, readTableType, readValType } from './binary-reader.ts';
 
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
@@ -18,6 +19,9 @@ export interface ModuleLayout {
   /** Memory index → whether it is a memory64. */
   memories: Array<{ is64: boolean }>;
   exports: Map<string, { kind: ExternKind; index: number }>;
+  imports: ImportSig[];
+  /** Function index of the start function, if the module has one. */
+  start?: number;
 }
 
 const KINDS: Record<number, ExternKind> = { 0: 'func', 1: 'table', 2: 'memory', 3: 'global', 4: 'tag' };
@@ -41,7 +45,7 @@ export function readLayout(bytes: Uint8Array): ModuleLayout {
     throw new SignatureError('not a wasm binary (bad magic)');
   const types: Array<FuncSig | undefined> = [];
   const funcTypeIndices: number[] = [];
-  const layout: ModuleLayout = { typeCount: 0, funcs: [], globals: [], memories: [], exports: new Map() };
+  const layout: ModuleLayout = { typeCount: 0, funcs: [], globals: [], memories: [], exports: new Map(), imports: [] };
   const top = new Reader(bytes, 8, bytes.length);
   while (top.pos < bytes.length) {
     const id = top.byte();
@@ -60,9 +64,11 @@ export function readLayout(bytes: Uint8Array): ModuleLayout {
         break;
       case 2:
         for (let n = r.u32(); n > 0; n--) {
-          r.name();
-          r.name();
+          const module = r.name();
+          const name = r.name();
           const kind = r.byte();
+          const externKind = KINDS[kind];
+          if (externKind) layout.imports.push({ module, name, kind: externKind });
           if (kind === 0x00) funcTypeIndices.push(r.u32());
           else if (kind === 0x01) readTableType(r);
           else if (kind === 0x02) layout.memories.push(memoryLimits(r));
@@ -94,6 +100,9 @@ export function readLayout(bytes: Uint8Array): ModuleLayout {
           if (!kind) throw new SignatureError(`export ${JSON.stringify(name)}: unknown kind`);
           layout.exports.set(name, { kind, index: r.u32() });
         }
+        break;
+      case 8:
+        layout.start = r.u32();
         break;
       default:
         break;

@@ -1,14 +1,18 @@
 /**
- * A small wasm binary reader for what a JS host needs to call a module correctly: the type of
- * every export (function params/results, global value types) and the module's imports.
- * Reads the type, import, function, global and export sections; every other section is
- * skipped by its size, so it never needs to understand code or proposals it does not use.
+ * What a JS host needs to call a module correctly: the type of every export (function
+ * params/results, global value types) and the module's imports, derived from the module's index
+ * spaces (layout.ts, the one parser of module structure; sections it does not need are skipped by
+ * their size, so it never needs to understand code or proposals it does not use).
  *
  * The JS API cannot tell us an export's signature (type reflection is behind a flag in Node 20),
  * and we need it to turn JS results back into typed WasmValues (an f32 and an f64 both arrive
  * as a JS number; an i64 arrives as a BigInt, a funcref as a function).
  */
 import type { ValueType } from '../outcome.ts';
+import { SignatureError } from './binary-reader.ts';
+import { readLayout } from './layout.ts';
+
+export { SignatureError };
 
 /** A value type as declared in the binary; `other:…` for types with no JS-boundary form here (GC refs). */
 export type SigType = ValueType | `other:${string}`;
@@ -38,316 +42,30 @@ export interface ModuleSignatures {
   start?: number;
 }
 
-export class SignatureError extends Error {
-  constructor(message: string) {
-    super(`signatures: ${message}`);
-    this.name = 'SignatureError';
-  }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
-/** A cursor over a byte range of a wasm binary (shared by the layout reader, src/wasm/layout.ts). */
-export class Reader {
-  pos: number;
-  constructor(
-    readonly b: Uint8Array,
-    pos: number,
-    readonly end: number,
-  ) {
-    this.pos = pos;
-  }
-  byte(): number {
-    if (this.pos >= this.end) throw new SignatureError(`unexpected end at byte ${this.pos}`);
-    return this.b[this.pos++]!;
-  }
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const x = this.byte();
-      result += (x & 0x7f) * 2 ** shift;
-      if ((x & 0x80) === 0) return result;
-      shift += 7;
-      if (shift > 35) throw new SignatureError('LEB128 too long');
-    }
-  }
-  /** Signed LEB128 up to 33 bits (heap types); returned as a JS number. */
-  s33(): number {
-    let result = 0;
-    let shift = 0;
-    let x: number;
-    do {
-      x = this.byte();
-      result += (x & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (shift > 35) throw new SignatureError('LEB128 too long');
-    } while (x & 0x80);
-    if (x & 0x40) result -= 2 ** shift;
-    return result;
-  }
-  skip(n: number): void {
-    this.pos += n;
-    if (this.pos > this.end) throw new SignatureError('section overruns its size');
-  }
-  name(): string {
-    const len = this.u32();
-    const start = this.pos;
-    this.skip(len);
-    return utf8.decode(this.b.subarray(start, start + len));
-  }
-  /** Skips a constant expression (global initialisers): up to and including `end` (0x0b). */
-  skipConstExpr(): void {
-    for (;;) {
-      const op = this.byte();
-      switch (op) {
-        case 0x0b:
-          return;
-        case 0x41: // i32.const
-        case 0x42: // i64.const
-          this.s33Long();
-          break;
-        case 0x43:
-          this.skip(4);
-          break;
-        case 0x44:
-          this.skip(8);
-          break;
-        case 0x23: // global.get
-        case 0xd2: // ref.func
-          this.u32();
-          break;
-        case 0xd0: // ref.null ht
-          this.s33();
-          break;
-        case 0xfd: // v128.const
-          this.u32();
-          this.skip(16);
-          break;
-        case 0xfb: {
-          // GC constant instructions: struct.new/array.new(_default/_fixed), ref.i31, any/extern convert
-          const sub = this.u32();
-          if (sub === 0x08) {
-            this.u32();
-            this.u32(); // array.new_fixed type len
-          } else if (sub <= 0x07) this.u32();
-          break;
-        }
-        default:
-          // extended-const arithmetic (i32/i64 add/sub/mul) and anything else without immediates
-          break;
-      }
-    }
-  }
-  /** A signed LEB of any length (i64.const immediates); value unused. */
-  s33Long(): void {
-    let x: number;
-    do x = this.byte();
-    while (x & 0x80);
-  }
-}
-
-const NUM_TYPES: Record<number, ValueType> = {
-  0x7f: 'i32',
-  0x7e: 'i64',
-  0x7d: 'f32',
-  0x7c: 'f64',
-  0x7b: 'v128',
-  0x70: 'funcref',
-  0x6f: 'externref',
-};
-
-export function readValType(r: Reader): SigType {
-  const code = r.byte();
-  const t = NUM_TYPES[code];
-  if (t) return t;
-  if (code === 0x63 || code === 0x64) {
-    // (ref null ht) / (ref ht): func / extern heap types keep their JS-boundary meaning
-    const ht = r.s33();
-    const nullable = code === 0x63;
-    if (nullable && ht === -0x10) return 'funcref';
-    if (nullable && ht === -0x11) return 'externref';
-    return `other:ref${nullable ? ' null' : ''} ${ht}`;
-  }
-  // GC shorthand reference types (anyref 0x6e, eqref 0x6d, …): no JS-boundary conversion here
-  if (code >= 0x65 && code <= 0x74) return `other:0x${code.toString(16)}`;
-  throw new SignatureError(`unknown value type 0x${code.toString(16)} at byte ${r.pos - 1}`);
-}
-
-function readFuncType(r: Reader): FuncSig {
-  const params: SigType[] = [];
-  const results: SigType[] = [];
-  for (let n = r.u32(); n > 0; n--) params.push(readValType(r));
-  for (let n = r.u32(); n > 0; n--) results.push(readValType(r));
-  return { params, results };
-}
-
-/** One entry of the type section: a function type, or a non-function (GC struct/array) placeholder. */
-export function readSubType(r: Reader, types: Array<FuncSig | undefined>): void {
-  let form = r.byte();
-  if (form === 0x50 || form === 0x4f) {
-    // sub / sub final: supertypes then the composite type
-    for (let n = r.u32(); n > 0; n--) r.u32();
-    form = r.byte();
-  }
-  switch (form) {
-    case 0x60:
-      types.push(readFuncType(r));
-      return;
-    case 0x5f: // struct: fields (valtype/packed, mutability)
-      for (let n = r.u32(); n > 0; n--) {
-        readStorageType(r);
-        r.byte();
-      }
-      types.push(undefined);
-      return;
-    case 0x5e: // array
-      readStorageType(r);
-      r.byte();
-      types.push(undefined);
-      return;
-    default:
-      throw new SignatureError(`unknown type form 0x${form.toString(16)}`);
-  }
-}
-
-function readStorageType(r: Reader): void {
-  const b = r.b[r.pos];
-  if (b === 0x78 || b === 0x77) {
-    r.byte(); // i8 / i16 packed
-    return;
-  }
-  readValType(r);
-}
-
-function readLimits(r: Reader): void {
-  const flags = r.byte();
-  const is64 = (flags & 0x04) !== 0;
-  if (is64) r.s33Long();
-  else r.u32();
-  if (flags & 0x01) {
-    if (is64) r.s33Long();
-    else r.u32();
-  }
-  if (flags & 0x08) r.u32(); // custom page size log2
-}
-
-export function readTableType(r: Reader): void {
-  readValType(r);
-  readLimits(r);
-}
 
 /** Reads the export and import signatures of a module. Throws SignatureError on a malformed binary. */
 export function readSignatures(bytes: Uint8Array): ModuleSignatures {
-  if (bytes.length < 8 || bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)
-    throw new SignatureError('not a wasm binary (bad magic)');
-  const types: Array<FuncSig | undefined> = [];
-  const funcs: Array<number> = []; // function index → type index
-  const globals: Array<{ type: SigType; mutable: boolean }> = [];
-  const imports: ImportSig[] = [];
+  const layout = readLayout(bytes);
   const exports = new Map<string, ExportSig>();
-  let start: number | undefined;
-  const top = new Reader(bytes, 8, bytes.length);
-  while (top.pos < bytes.length) {
-    const id = top.byte();
-    const size = top.u32();
-    const at = top.pos;
-    top.skip(size);
-    const r = new Reader(bytes, at, at + size);
-    switch (id) {
-      case 1: // type
-        for (let n = r.u32(); n > 0; n--) {
-          if (r.b[r.pos] === 0x4e) {
-            r.byte();
-            for (let m = r.u32(); m > 0; m--) readSubType(r, types);
-          } else readSubType(r, types);
-        }
+  for (const [name, { kind, index }] of layout.exports) {
+    switch (kind) {
+      case 'func': {
+        const t = layout.funcs[index];
+        if (!t) throw new SignatureError(`export ${JSON.stringify(name)}: function ${index} has no function type`);
+        exports.set(name, { kind: 'func', params: t.params, results: t.results });
         break;
-      case 2: // import
-        for (let n = r.u32(); n > 0; n--) {
-          const module = r.name();
-          const name = r.name();
-          const kind = r.byte();
-          switch (kind) {
-            case 0x00:
-              funcs.push(r.u32());
-              imports.push({ module, name, kind: 'func' });
-              break;
-            case 0x01:
-              readTableType(r);
-              imports.push({ module, name, kind: 'table' });
-              break;
-            case 0x02:
-              readLimits(r);
-              imports.push({ module, name, kind: 'memory' });
-              break;
-            case 0x03: {
-              const type = readValType(r);
-              globals.push({ type, mutable: r.byte() === 1 });
-              imports.push({ module, name, kind: 'global' });
-              break;
-            }
-            case 0x04:
-              r.byte();
-              r.u32();
-              imports.push({ module, name, kind: 'tag' });
-              break;
-            default:
-              throw new SignatureError(`unknown import kind 0x${kind.toString(16)}`);
-          }
-        }
+      }
+      case 'global': {
+        const g = layout.globals[index];
+        if (!g) throw new SignatureError(`export ${JSON.stringify(name)}: no global ${index}`);
+        exports.set(name, { kind: 'global', type: g.type, mutable: g.mutable });
         break;
-      case 3: // function
-        for (let n = r.u32(); n > 0; n--) funcs.push(r.u32());
-        break;
-      case 6: // global
-        for (let n = r.u32(); n > 0; n--) {
-          const type = readValType(r);
-          const mutable = r.byte() === 1;
-          r.skipConstExpr();
-          globals.push({ type, mutable });
-        }
-        break;
-      case 7: // export
-        for (let n = r.u32(); n > 0; n--) {
-          const name = r.name();
-          const kind = r.byte();
-          const index = r.u32();
-          switch (kind) {
-            case 0x00: {
-              const t = funcs[index] === undefined ? undefined : types[funcs[index]];
-              if (!t) throw new SignatureError(`export ${JSON.stringify(name)}: function ${index} has no function type`);
-              exports.set(name, { kind: 'func', params: t.params, results: t.results });
-              break;
-            }
-            case 0x01:
-              exports.set(name, { kind: 'table' });
-              break;
-            case 0x02:
-              exports.set(name, { kind: 'memory' });
-              break;
-            case 0x03: {
-              const g = globals[index];
-              if (!g) throw new SignatureError(`export ${JSON.stringify(name)}: no global ${index}`);
-              exports.set(name, { kind: 'global', type: g.type, mutable: g.mutable });
-              break;
-            }
-            case 0x04:
-              exports.set(name, { kind: 'tag' });
-              break;
-            default:
-              throw new SignatureError(`unknown export kind 0x${kind.toString(16)}`);
-          }
-        }
-        break;
-      case 8: // start
-        start = r.u32();
-        break;
+      }
       default:
-        break;
+        exports.set(name, { kind });
     }
   }
-  return start === undefined ? { exports, imports } : { exports, imports, start };
+  return layout.start === undefined ? { exports, imports: layout.imports } : { exports, imports: layout.imports, start: layout.start };
 }
 
 /** True when a value of this type can be passed to / returned from JS by our value conversions. */

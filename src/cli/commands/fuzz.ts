@@ -20,7 +20,8 @@ import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { GenerationPool } from '../generation-pool.ts';
-import { ALL_RUNTIMES, createRuntime, parseRuntimeSpec, runnableRuntimeNames } from '../../runtimes/registry.ts';
+import type { Runtime } from '../../runtimes/adapter.ts';
+import { ALL_RUNTIMES, createRuntime, createRuntimes, parseRuntimeSpec } from '../../runtimes/registry.ts';
 import type { CampaignConfig } from '../../fuzz/report.ts';
 import type { Progress, RuntimeSource } from '../../fuzz/campaign.ts';
 import { readCheckpoint, CHECKPOINT_FILE } from '../../fuzz/checkpoint.ts';
@@ -111,6 +112,13 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
 
   let config: CampaignConfig;
   let outDir: string;
+  /** Runtimes started while resolving `--runtime all`, handed to the campaign as its first instances. */
+  const prestarted = new Map<string, Runtime>();
+  const takePrestarted = (spec: string): Promise<Runtime> | undefined => {
+    const rt = prestarted.get(spec);
+    prestarted.delete(spec);
+    return rt && Promise.resolve(rt);
+  };
   let resumed: ReturnType<typeof readCheckpoint> | undefined;
   if (typeof values['resume'] === 'string') {
     const clash = Object.keys(values).filter((k) => !['resume', 'log-every', 'checkpoint-every', 'out'].includes(k) && values[k] !== undefined);
@@ -120,18 +128,31 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
     config = resumed.config;
   } else {
     config = configFromArgs(values);
-    // `all` is resolved once, here, to the runtimes that start on this machine; the checkpoint
-    // records the names, so a resumed campaign runs the same set
-    if (config.runtimes.includes(ALL_RUNTIMES)) config = { ...config, runtimes: await runnableRuntimeNames(config.runtimes, (name, reason) => io.out(`trapcheck fuzz: --runtime all: leaving out ${name}: ${reason}`)) };
     const shardPart = config.shard.n > 1 ? `-shard-${config.shard.k}-of-${config.shard.n}` : '';
     outDir = resolve(typeof values['out'] === 'string' ? values['out'] : `reports/fuzz-${config.seed}${shardPart}`);
     if (existsSync(resolve(outDir, CHECKPOINT_FILE)))
       throw usageError(`${outDir} already holds a campaign (checkpoint.json): resume it with \`trapcheck fuzz --resume ${outDir}\`, or choose another --out`);
+    // `all` is resolved once, here, to the runtimes that start on this machine; the checkpoint
+    // records the names, so a resumed campaign runs the same set. The runtimes started to find
+    // out are the campaign's first instances, not started twice.
+    if (config.runtimes.includes(ALL_RUNTIMES)) {
+      const started: Runtime[] = [];
+      try {
+        await createRuntimes(config.runtimes, started, (name, reason) => io.out(`trapcheck fuzz: --runtime all: leaving out ${name}: ${reason}`));
+      } catch (e) {
+        await Promise.all(started.map((r) => r.close().catch(() => undefined)));
+        throw e;
+      }
+      const explicit = config.runtimes.filter((s) => s !== ALL_RUNTIMES);
+      const runtimes = [...explicit, ...started.slice(explicit.length).map((r) => r.name)];
+      runtimes.forEach((spec, i) => prestarted.set(spec, started[i]!));
+      config = { ...config, runtimes };
+    }
   }
 
   const { FAMILIES } = await import('../../../generators/index.ts');
   const { runCampaign } = await import('../../fuzz/campaign.ts');
-  const sources: RuntimeSource[] = config.runtimes.map((spec) => ({ spec, create: () => createRuntime(spec) }));
+  const sources: RuntimeSource[] = config.runtimes.map((spec) => ({ spec, create: () => takePrestarted(spec) ?? createRuntime(spec) }));
   const oracle: RuntimeSource | undefined = config.runtimes.some((r) => parseRuntimeSpec(r).name === 'reference') ? undefined : { spec: 'reference', create: () => createRuntime('reference') };
 
   const budget = config.runs !== null ? `${config.runs} runs per family` : '';

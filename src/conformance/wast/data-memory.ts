@@ -10,6 +10,8 @@
  * own text, each data segment's memory (named or numbered, imports first, inline `(memory
  * (data …))` included) in field order, which is the order wabt writes them.
  */
+import { Reader } from '../../wasm/binary-reader.ts';
+import { uleb } from '../../wasm/leb.ts';
 import type { SList, SNode } from './sexpr.ts';
 import { headOf, isAtom, isList, readSExprs, SourceText } from './sexpr.ts';
 
@@ -21,7 +23,7 @@ const EXPLICIT_MEMORY = 2;
 export function restoreDataMemoryIndices(bytes: Uint8Array, text: Uint8Array, file: string): Uint8Array {
   const section = findSection(bytes, DATA_SECTION);
   if (!section) return bytes;
-  const r = new Reader(bytes, section.payloadStart);
+  const r = new Reader(bytes, section.payloadStart, section.payloadEnd);
   const count = r.u32();
   const inserts: Array<{ at: number; segment: number }> = [];
   for (let i = 0; i < count; i++) {
@@ -42,12 +44,12 @@ export function restoreDataMemoryIndices(bytes: Uint8Array, text: Uint8Array, fi
   for (const ins of inserts) {
     const memory = memories[ins.segment]!;
     if (memory === undefined || memory === 0) throw new Error(`data segment ${ins.segment}: flagged for an explicit memory, but the text names memory ${memory ?? '(none)'}`);
-    parts.push(bytes.subarray(at, ins.at), uleb(memory));
+    parts.push(bytes.subarray(at, ins.at), Uint8Array.from(uleb(memory)));
     at = ins.at;
   }
   parts.push(bytes.subarray(at, section.payloadEnd));
   const payload = concat(parts);
-  return concat([bytes.subarray(0, section.start), Uint8Array.of(DATA_SECTION), uleb(payload.length), payload, bytes.subarray(section.payloadEnd)]);
+  return concat([bytes.subarray(0, section.start), Uint8Array.of(DATA_SECTION), Uint8Array.from(uleb(payload.length)), payload, bytes.subarray(section.payloadEnd)]);
 }
 
 /**
@@ -119,7 +121,7 @@ interface Section {
 }
 
 function findSection(bytes: Uint8Array, id: number): Section | undefined {
-  const r = new Reader(bytes, 8);
+  const r = new Reader(bytes, 8, bytes.length);
   while (r.pos < bytes.length) {
     const start = r.pos;
     const sectionId = bytes[r.pos++]!;
@@ -129,78 +131,6 @@ function findSection(bytes: Uint8Array, id: number): Section | undefined {
     r.skip(size);
   }
   return undefined;
-}
-
-class Reader {
-  constructor(
-    private readonly bytes: Uint8Array,
-    public pos: number,
-  ) {}
-
-  private byte(): number {
-    if (this.pos >= this.bytes.length) throw new Error('unexpected end of the module');
-    return this.bytes[this.pos++]!;
-  }
-
-  u32(): number {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7;
-    }
-  }
-
-  skip(n: number): void {
-    this.pos += n;
-  }
-
-  /** Past the `end` of a constant expression (the opcodes a data offset can hold). */
-  skipConstExpr(): void {
-    for (;;) {
-      const op = this.byte();
-      switch (op) {
-        case 0x0b:
-          return;
-        case 0x41: // i32.const
-        case 0x42: // i64.const
-        case 0x23: // global.get
-        case 0xd0: // ref.null heaptype
-        case 0xd2: // ref.func
-          this.u32();
-          break;
-        case 0x43:
-          this.skip(4);
-          break;
-        case 0x44:
-          this.skip(8);
-          break;
-        case 0x6a: // i32.add / sub / mul (extended constant expressions)
-        case 0x6b:
-        case 0x6c:
-        case 0x7c: // i64.add / sub / mul
-        case 0x7d:
-        case 0x7e:
-          break;
-        default:
-          throw new Error(`data segment offset: opcode 0x${op.toString(16)} is not a constant instruction this repair knows`);
-      }
-    }
-  }
-}
-
-function uleb(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return Uint8Array.from(out);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

@@ -66,10 +66,11 @@ export function runWazeroProcess(binary: string, argv: readonly string[], backst
     });
     p.stdin.on('error', () => undefined);
     p.stdin.end(input);
-    const started = Date.now();
+    // a monotonic clock: the watchdog must not jump with the wall clock
+    const started = performance.now();
     const timer = setInterval(() => {
       const cpu = p.pid === undefined ? undefined : cpuMs(p.pid);
-      const wall = Date.now() - started;
+      const wall = performance.now() - started;
       if ((cpu ?? wall) > budgetMs || wall > backstopMs) {
         timedOut = true;
         watchdog = { cpuMs: cpu, wallMs: wall };

@@ -8,23 +8,13 @@ import { join } from 'node:path';
 import type { Outcome } from '../../outcome.ts';
 import type { FailurePhase } from './wizer-output.ts';
 import { classifyReport, splitStderr } from './wizer-output.ts';
+import type { WizerInvocation } from './wizer-process.ts';
 import { runWizer } from './wizer-process.ts';
 import type { Snapshot } from './wizer-snapshot.ts';
 import { readSnapshot } from './wizer-snapshot.ts';
 
-export interface StepRunInput {
-  binary: string;
-  dir: string;
-  bytes: Uint8Array;
-  initFunc: string;
-  wasi: boolean;
-  env?: readonly string[];
-  stdin?: string;
-  stdinOpen?: boolean;
-  budgetMs: number;
-  /** Most extra wall time a starved process gets over its budget (wizer-process.ts). */
-  graceMs: number;
-}
+/** One step's run: wizer's invocation, with the module as bytes written under `dir` (input and output files are this file's business). */
+export type StepRunInput = Omit<WizerInvocation, 'input' | 'output'> & { dir: string; bytes: Uint8Array };
 
 export type StepRunResult =
   | { kind: 'returned'; bytes: Uint8Array; snapshot: Snapshot }

@@ -12,7 +12,7 @@
  */
 import type { WasmValue } from '../../outcome.ts';
 import type { SigType } from '../../wasm/signatures.ts';
-import { Reader, SignatureError, readTableType, readValType } from '../../wasm/signatures.ts';
+import { Reader, SignatureError, readTableType, readValType } from '../../wasm/binary-reader.ts';
 import { bitsToValue } from './probe-plan.ts';
 
 export interface SnapshotMemory {
