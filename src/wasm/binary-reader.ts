@@ -188,7 +188,8 @@ function readStorageType(r: Reader): void {
   readValType(r);
 }
 
-function readLimits(r: Reader): void {
+/** Skips a memory's or table's limits (memory64 and custom page sizes included). */
+export function readLimits(r: Reader): void {
   const flags = r.byte();
   const is64 = (flags & 0x04) !== 0;
   if (is64) r.s33Long();

@@ -6,7 +6,7 @@
  * the module's own functions, globals and memories without renumbering anything.
  */
 import type { FuncSig, ImportSig, SigType } from './signatures.ts';
-import { Reader, SignatureError, readSubType, readTableType, readValType } from './binary-reader.ts';
+import { Reader, SignatureError, readLimits, readSubType, readTableType, readValType } from './binary-reader.ts';
 
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
@@ -26,16 +26,10 @@ export interface ModuleLayout {
 
 const KINDS: Record<number, ExternKind> = { 0: 'func', 1: 'table', 2: 'memory', 3: 'global', 4: 'tag' };
 
+/** A memory's limits: only its address width matters here (readLimits skips the rest). */
 function memoryLimits(r: Reader): { is64: boolean } {
-  const flags = r.byte();
-  const is64 = (flags & 0x04) !== 0;
-  if (is64) r.s33Long();
-  else r.u32();
-  if (flags & 0x01) {
-    if (is64) r.s33Long();
-    else r.u32();
-  }
-  if (flags & 0x08) r.u32(); // custom page size log2
+  const is64 = (r.b[r.pos]! & 0x04) !== 0;
+  readLimits(r);
   return { is64 };
 }
 
