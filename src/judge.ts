@@ -6,8 +6,8 @@ import type { Case, ExpectedOutcome, Expectation, MailboxMessage, ProcessExpecta
 import type { Observation, ProcessObservation, StepObservation } from './observation.ts';
 import type { Outcome, WasmValue } from './outcome.ts';
 import { formatOutcome, formatValue } from './outcome.ts';
-import type { KnownDivergence, Profile } from './runtimes/profile.ts';
-import { projectExitCode } from './runtimes/profile.ts';
+import type { KnownDivergence, Profile } from './profile.ts';
+import { projectExitCode } from './profile.ts';
 
 export const VERDICTS = ['pass', 'fail', 'imprecise', 'known-divergence', 'skip'] as const;
 export type VerdictKind = (typeof VERDICTS)[number];

@@ -9,7 +9,7 @@ import type { Case, ExpectedOutcome, Expectation, Step } from '../src/case.ts';
 import { divergenceFor, judge, outcomeVerdict, processesVerdict, stateVerdict } from '../src/judge.ts';
 import type { Observation, StepObservation } from '../src/observation.ts';
 import type { Outcome, WasmValue } from '../src/outcome.ts';
-import type { KnownDivergence, Profile } from '../src/runtimes/profile.ts';
+import type { KnownDivergence, Profile } from '../src/profile.ts';
 
 function profile(exit: Profile['exitCodes']['exit'] = 'raw', knownDivergences: KnownDivergence[] = []): Profile {
   return { runtime: 'test', versions: 'any', exitCodes: { trap: 1, exit }, instanceAfterTrap: 'usable', knownDivergences, sources: [] };

@@ -8,9 +8,27 @@ import { TrapcheckError, usageError, listChoices } from '../errors.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--runs -5`: node's parseArgs refuses a value that starts with a dash ("argument is ambiguous")
+ * and never says what is wrong with it. A negative number after a value-taking option is that
+ * option's value, so the option's own check can name the problem (`--runs must be ≥ 0, got -5`).
+ */
+function attachNegativeValues(argv: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parse(command: string, argv: string[], options: OptionSpec): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: attachNegativeValues(argv, options), options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (e) {
     const message = (e as Error).message.split('\n')[0]!.replace(/^Unknown option '([^']*)'.*$/, `unknown option \`$1\` for \`trapcheck ${command}\`; valid options: ${listChoices(Object.keys(options).map((o) => `--${o}`))}`);

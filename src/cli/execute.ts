@@ -1,19 +1,22 @@
 /**
- * Shared by `run` and `replay`: create runtimes, run cases through the suite, print each
- * failure with its replay command, write reports and bundles, and return the exit code.
+ * Shared by `run` and `replay`: create runtimes, run cases through the suite (the one pipeline,
+ * with crash recovery: a runtime whose harness throws is restarted and costs its case a `crash`
+ * verdict), print progress and each failure with its replay command, write reports and bundles,
+ * and return the exit code.
  */
-import { resolve } from 'node:path';
 import type { Case } from '../case.ts';
-import type { CaseResult } from '../conformance/suite.ts';
+import type { CaseResult } from '../result.ts';
 import { runSuite } from '../conformance/suite.ts';
+import { RuntimeSlot } from '../pipeline/runtime-slot.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
-import { createRuntimes, parseRuntimeSpec, checkRuntimeName } from '../runtimes/registry.ts';
+import { ALL_RUNTIMES, createRuntime, createRuntimes, parseRuntimeSpec, checkRuntimeName } from '../runtimes/registry.ts';
 import type { Report, RuntimeEntry } from '../report/report.ts';
 import { buildReport, exitCodeOf } from '../report/report.ts';
-import { replayCommand } from '../report/repro.ts';
+import { replayCommand } from '../replay-token.ts';
 import type { ReporterName } from '../report/write.ts';
 import { writeReports, writeReproBundles } from '../report/write.ts';
 import type { CliIo } from './io.ts';
+import { ProgressPrinter } from './progress-printer.ts';
 import { TOOL_VERSION } from './version.ts';
 
 export interface ExecuteOptions {
@@ -21,9 +24,12 @@ export interface ExecuteOptions {
   seed: number;
   config: Record<string, unknown>;
   runtimes: string[];
+  /** Absolute, already checked to take files (src/report/out-dir.ts). */
   outDir: string;
   reporters: ReporterName[];
   total?: number;
+  /** Creates a runtime from its spec (tests inject failing runtimes); default: the registry. */
+  createRuntime?: (spec: string) => Promise<Runtime>;
 }
 
 export function checkRuntimes(specs: readonly string[]): void {
@@ -35,31 +41,64 @@ export function describeResult(r: CaseResult): string {
   return `${v.verdict.toUpperCase()} ${r.case.id} on ${r.runtime}${v.step !== undefined ? ` (step ${v.step})` : ''}: ${v.reason ?? ''}`;
 }
 
+interface Tally {
+  results: number;
+  passed: number;
+  failed: number;
+  other: number;
+}
+
+function progressLine(command: string, t: Tally, total: number | undefined, runtimes: number, startedMs: number): string {
+  const seconds = (performance.now() - startedMs) / 1000;
+  const cases = Math.floor(t.results / Math.max(1, runtimes));
+  const of = total !== undefined ? `/${total}` : '';
+  return `${command}: ${cases}${of} cases · ${t.results} results · ${Math.round(t.results / Math.max(seconds, 1e-3))}/s · pass ${t.passed} · fail ${t.failed} · other ${t.other}`;
+}
+
+async function startRuntimes(options: ExecuteOptions, io: CliIo): Promise<RuntimeSlot[]> {
+  const create = options.createRuntime ?? createRuntime;
+  const started: Runtime[] = [];
+  if (options.createRuntime) for (const spec of options.runtimes) started.push(await create(spec));
+  else await createRuntimes(options.runtimes, started, (name, reason) => io.out(`trapcheck ${options.command}: --runtime all: leaving out ${name}: ${reason}`));
+  // explicit specs come first, in order; runtimes `all` added are restarted by their names
+  const explicit = options.runtimes.filter((s) => s !== ALL_RUNTIMES);
+  return started.map((r, i) => new RuntimeSlot(r, () => create(explicit[i] ?? r.name)));
+}
+
 export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, options: ExecuteOptions, io: CliIo): Promise<{ report: Report; results: CaseResult[]; exitCode: number }> {
-  const runtimes: Runtime[] = [];
+  let slots: RuntimeSlot[] = [];
   try {
-    await createRuntimes(options.runtimes, runtimes, (name, reason) => io.out(`trapcheck ${options.command}: --runtime all: leaving out ${name}: ${reason}`));
-    const entries: RuntimeEntry[] = await Promise.all(runtimes.map(async (r) => ({ name: r.name, version: await r.version(), profile: r.profile.runtime })));
+    slots = await startRuntimes(options, io);
+    const entries: RuntimeEntry[] = await Promise.all(slots.map(async (s) => ({ name: s.runtime().name, version: await s.runtime().version(), profile: s.runtime().profile.runtime })));
     io.out(`trapcheck ${options.command}: seed ${options.seed}; runtimes ${entries.map((e) => `${e.name} ${e.version}`).join(', ')}${options.total !== undefined ? `; ${options.total} cases` : ''}`);
     const started = performance.now();
-    const results = await runSuite(cases, runtimes, {
+    const progress = new ProgressPrinter(io);
+    const tally: Tally = { results: 0, passed: 0, failed: 0, other: 0 };
+    const results = await runSuite(cases, slots, {
       onResult: (r) => {
-        if (r.verdict.verdict !== 'fail') return;
-        io.out(describeResult(r));
-        io.out(`  replay: ${replayCommand(r.case, r.runtime)}`);
+        tally.results++;
+        if (r.verdict.verdict === 'pass') tally.passed++;
+        else if (r.verdict.verdict === 'fail') tally.failed++;
+        else tally.other++;
+        if (r.verdict.verdict === 'fail') {
+          progress.clear();
+          io.out(describeResult(r));
+          io.out(`  replay: ${replayCommand(r.case, r.runtime)}`);
+        }
+        progress.offer(() => progressLine(options.command, tally, options.total, slots.length, started));
       },
     });
+    progress.clear();
     const durationMs = performance.now() - started;
     const report = buildReport({ command: options.command, version: TOOL_VERSION, seed: options.seed, config: options.config, runtimes: entries, results, durationMs });
-    const outDir = resolve(options.outDir);
-    const written = writeReports(report, outDir, options.reporters);
-    const bundles = writeReproBundles(results, outDir);
+    const written = writeReports(report, options.outDir, options.reporters);
+    const bundles = writeReproBundles(results, options.outDir);
     const s = report.summary;
     io.out(`${s.total} results: ${s.passed} pass, ${s.failed} fail, ${s.imprecise} imprecise, ${s.knownDivergences} known divergences, ${s.skipped} skipped in ${(s.durationMs / 1000).toFixed(2)} s (${s.casesPerSecond}/s)`);
     for (const w of written) io.out(`wrote ${w}`);
-    if (bundles.length) io.out(`wrote ${bundles.length} repro bundles under ${resolve(outDir, 'repro')}`);
+    if (bundles.length) io.out(`wrote ${bundles.length} repro bundles under ${options.outDir}/repro`);
     return { report, results, exitCode: exitCodeOf(report) };
   } finally {
-    await Promise.all(runtimes.map((r) => r.close()));
+    await Promise.all(slots.map((s) => s.close().catch(() => undefined)));
   }
 }

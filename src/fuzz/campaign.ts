@@ -11,16 +11,14 @@
  * only decides when to stop and what progress to print, never a verdict).
  */
 import type { Case } from '../case.ts';
-import type { Verdict } from '../judge.ts';
-import { judge } from '../judge.ts';
-import type { Observation } from '../observation.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
-import { missingCapability } from '../runtimes/adapter.ts';
-import { executeRecovering } from '../runtimes/recovering.ts';
-import { moduleSha256 } from '../conformance/suite.ts';
+import type { Judged } from '../pipeline/judge-cases.ts';
+import { judgeCases } from '../pipeline/judge-cases.ts';
+import { RuntimeSlot } from '../pipeline/runtime-slot.ts';
+import { moduleSha256 } from '../result.ts';
 import type { RuntimeEntry } from '../report/report.ts';
 import { toResultRow } from '../report/report.ts';
-import { replayCommand } from '../report/repro.ts';
+import { formatReplay, parseCasePath, replayCommand } from '../replay-token.ts';
 import { writeFileAtomic } from '../report/write-file.ts';
 import type { Family } from '../../generators/family.ts';
 import { join } from 'node:path';
@@ -92,44 +90,24 @@ export interface CampaignResult {
   written: string[];
 }
 
-interface Slot {
-  source: RuntimeSource;
-  runtime: Runtime;
-  version: string;
+/** A runtime of the campaign: restarted (src/pipeline/runtime-slot.ts) when its harness throws. */
+class Slot {
+  readonly target: RuntimeSlot;
+  constructor(
+    readonly source: RuntimeSource,
+    first: Runtime,
+    readonly version: string,
+  ) {
+    this.target = new RuntimeSlot(first, () => source.create());
+  }
+  get runtime(): Runtime {
+    return this.target.runtime();
+  }
 }
 
-async function restart(slot: Slot): Promise<void> {
-  await slot.runtime.close().catch(() => undefined);
-  slot.runtime = await slot.source.create();
-}
-
-/** Executes cases on one runtime, restarting it when it throws (runtimes/recovering.ts). */
-function safeExecute(slot: Slot, cases: readonly Case[]): Promise<Observation[]> {
-  return executeRecovering({ runtime: () => slot.runtime, restart: () => restart(slot) }, cases);
-}
-
-interface Judged {
-  verdict: Verdict;
-  observation?: Observation;
-}
-
-async function runOn(slot: Slot, cases: readonly Case[]): Promise<Judged[]> {
-  const runnable: Case[] = [];
-  const pre = cases.map((c): Judged | undefined => {
-    const missing = missingCapability(c, slot.runtime.capabilities);
-    if (missing === undefined) {
-      runnable.push(c);
-      return undefined;
-    }
-    return { verdict: { verdict: 'skip', reason: `unsupported: ${missing}` } };
-  });
-  const obs = await safeExecute(slot, runnable);
-  let next = 0;
-  return pre.map((p, i) => {
-    if (p) return p;
-    const observation = obs[next++]!;
-    return { verdict: judge(cases[i]!, observation, slot.runtime.profile), observation };
-  });
+/** Skip, execute with crash recovery, judge: the pipeline every command shares. */
+function runOn(slot: Slot, cases: readonly Case[]): Promise<Judged[]> {
+  return judgeCases(slot.target, cases);
 }
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
@@ -152,7 +130,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   try {
     for (const source of options.runtimes) {
       const runtime = await source.create();
-      slots.push({ source, runtime, version: await runtime.version() });
+      slots.push(new Slot(source, runtime, await runtime.version()));
     }
     const entries: RuntimeEntry[] = slots.map((s) => ({ name: s.runtime.name, version: s.version, profile: s.runtime.profile.runtime }));
     const names = slots.map((s) => s.runtime.name);
@@ -165,7 +143,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (!options.oracle) return undefined;
       if (!oracleSlot) {
         const runtime = await options.oracle.create();
-        oracleSlot = { source: options.oracle, runtime, version: await runtime.version() };
+        oracleSlot = new Slot(options.oracle, runtime, await runtime.version());
       }
       return oracleSlot;
     };
@@ -215,7 +193,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       f.shrink = {
         path: out.path,
         id: out.paramCase.id,
-        replay: `npx trapcheck replay --family ${family.name} --seed ${config.seed} --path ${out.path}${runtimeArg === 'reference' ? '' : ` --runtime ${runtimeArg}`}`,
+        replay: formatReplay({ kind: 'generated', family: family.name, seed: config.seed, path: parseCasePath(out.path) }, runtimeArg),
         size: out.size,
         evaluations: out.evaluations,
         reductions: out.reductions,

@@ -9,7 +9,7 @@ import type { Case, MemoryRegion } from '../case.ts';
 import type { Verdict } from '../judge.ts';
 import type { Observation } from '../observation.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
-import type { Profile } from '../runtimes/profile.ts';
+import type { Profile } from '../profile.ts';
 import { outcomeClass } from './signature.ts';
 
 export type Comparison =

@@ -12,24 +12,14 @@
 import fc from 'fast-check';
 import type { Case } from '../case.ts';
 import { caseSeed } from '../random.ts';
-import { usageError } from '../errors.ts';
+import type { CasePath } from '../replay-token.ts';
+import { formatCasePath, parseCasePath } from '../replay-token.ts';
 import type { Family } from '../../generators/family.ts';
+import { usageError } from '../errors.ts';
 
-export interface CasePath {
-  index: number;
-  /** fast-check shrink segments after the run ('' when not shrunk). */
-  shrink: string;
-}
-
-export function parseCasePath(path: string): CasePath {
-  if (!/^\d+(:\d+)*$/.test(path)) throw usageError(`--path must look like \`17\` or \`17:3:0\`, got \`${path}\``);
-  const [head, ...rest] = path.split(':');
-  return { index: Number(head), shrink: rest.join(':') };
-}
-
-export function formatCasePath(p: CasePath): string {
-  return p.shrink ? `${p.index}:${p.shrink}` : String(p.index);
-}
+// The path is part of the replay token, owned by src/replay-token.ts.
+export type { CasePath } from '../replay-token.ts';
+export { formatCasePath, parseCasePath } from '../replay-token.ts';
 
 /** fast-check's path for a case path: run 0 of the case's own seed, then the shrink segments. */
 export function fastCheckPath(p: CasePath): string {

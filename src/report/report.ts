@@ -5,8 +5,8 @@
  */
 import type { Case } from '../case.ts';
 import type { VerdictKind } from '../judge.ts';
-import type { CaseResult } from '../conformance/suite.ts';
-import { replayCommand } from './repro.ts';
+import type { CaseResult } from '../result.ts';
+import { replayCommand } from '../replay-token.ts';
 
 export const REPORT_SCHEMA = 'trapcheck.report/1';
 

@@ -5,12 +5,12 @@
  */
 import { join } from 'node:path';
 import { toCaseFile } from '../case.ts';
-import type { CaseResult } from '../conformance/suite.ts';
+import type { CaseResult } from '../result.ts';
 import { renderJunit } from './junit.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Report } from './report.ts';
-import { bundleName } from './repro.ts';
+import { bundleName } from '../replay-token.ts';
 import { writeFileAtomic } from './write-file.ts';
 
 export const REPORTERS = ['json', 'junit', 'md', 'html'] as const;

@@ -6,7 +6,7 @@
 import type { Case, StepOp, WasiConfig } from '../case.ts';
 import type { Feature } from '../features.ts';
 import type { Observation } from '../observation.ts';
-import type { Profile } from './profile.ts';
+import type { Profile } from '../profile.ts';
 import { readSignatures } from '../wasm/signatures.ts';
 
 /**

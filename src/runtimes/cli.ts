@@ -19,7 +19,7 @@ import type { Outcome, TrapKind } from '../outcome.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
 import { findBinary } from './binaries.ts';
 import { commandObservation, unknownTrap } from './command.ts';
-import type { Profile } from './profile.ts';
+import type { Profile } from '../profile.ts';
 import { loadProfile } from './profiles.ts';
 import type { ProcessResult } from './wabt.ts';
 import { mapLimit, runProcess } from './wabt.ts';

@@ -4,7 +4,7 @@
  * link, and the judge sees them through the profile (DESIGN §2 "Profile").
  */
 import { readFileSync } from 'node:fs';
-import type { KnownDivergence, Profile } from './profile.ts';
+import type { KnownDivergence, Profile } from '../profile.ts';
 
 export interface FiledDivergence extends KnownDivergence {
   /** The runtime (profile name) it applies to. */

@@ -14,7 +14,7 @@ import { WA } from '../runtime/wasm-api.ts';
 import type { ProcessPoolOptions } from './process-pool.ts';
 import { ProcessPool } from './process-pool.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
-import type { Profile } from './profile.ts';
+import type { Profile } from '../profile.ts';
 
 export const REFERENCE_STEPS: readonly StepOp[] = ['instantiate', 'invoke', 'start', 'get', 'register', 'compile', 'call', 'resume', 'cancel', 'refuel', 'post-return'];
 

@@ -22,7 +22,7 @@ import type { Capabilities, Runtime } from './adapter.ts';
 import type { ChildSpec, LineChild } from './child.ts';
 import { RespawningChild } from './respawning-child.ts';
 import { commandObservation, unknownTrap } from './command.ts';
-import type { Profile } from './profile.ts';
+import type { Profile } from '../profile.ts';
 import { loadProfile } from './profiles.ts';
 import { engineFeatures } from './reference.ts';
 import { readSignatures } from '../wasm/signatures.ts';

@@ -8,7 +8,7 @@ import { knownDivergences, loadProfile } from '../../src/runtimes/profiles.ts';
 import { BUILTIN_RUNTIMES, createRuntime } from '../../src/runtimes/registry.ts';
 import { adapterStatus } from '../../src/runtimes/native-adapters.ts';
 import { NATIVE_KINDS } from '../../src/runtimes/native-kinds.ts';
-import { projectExitCode } from '../../src/runtimes/profile.ts';
+import { projectExitCode } from '../../src/profile.ts';
 import { judge } from '../../src/judge.ts';
 import { call, inst, mkCase, start, wasiWriteExit } from '../runtime/helpers.ts';
 

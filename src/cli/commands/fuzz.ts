@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { usageError } from '../../errors.ts';
+import { prepareOutDir } from '../../report/out-dir.ts';
 import { FAMILY_NAMES } from '../../../generators/names.ts';
 import { checkChoices, intOption, listOption, parse } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
@@ -20,6 +21,7 @@ import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { GenerationPool } from '../generation-pool.ts';
+import { ProgressPrinter } from '../progress-printer.ts';
 import type { Runtime } from '../../runtimes/adapter.ts';
 import { ALL_RUNTIMES, createRuntime, createRuntimes, parseRuntimeSpec } from '../../runtimes/registry.ts';
 import type { CampaignConfig } from '../../fuzz/report.ts';
@@ -129,7 +131,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
   } else {
     config = configFromArgs(values);
     const shardPart = config.shard.n > 1 ? `-shard-${config.shard.k}-of-${config.shard.n}` : '';
-    outDir = resolve(typeof values['out'] === 'string' ? values['out'] : `reports/fuzz-${config.seed}${shardPart}`);
+    outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : `reports/fuzz-${config.seed}${shardPart}`);
     if (existsSync(resolve(outDir, CHECKPOINT_FILE)))
       throw usageError(`${outDir} already holds a campaign (checkpoint.json): resume it with \`trapcheck fuzz --resume ${outDir}\`, or choose another --out`);
     // `all` is resolved once, here, to the runtimes that start on this machine; the checkpoint
@@ -181,8 +183,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let lastLog = performance.now();
-  let lastTty = 0;
+  const printer = new ProgressPrinter(io, logEveryMs);
   try {
     const result = await runCampaign({
       config,
@@ -197,19 +198,9 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
       date: () => new Date().toISOString(),
       stop,
       checkpointEveryMs,
-      onProgress: (p) => {
-        const now = performance.now();
-        if (io.isTTY) {
-          if (now - lastTty < 250) return;
-          lastTty = now;
-          process.stdout.write(`\r\x1b[K${progressLine(p)}`);
-        } else if (now - lastLog >= logEveryMs) {
-          lastLog = now;
-          io.out(progressLine(p));
-        }
-      },
+      onProgress: (p) => printer.offer(() => progressLine(p)),
       onFinding: (f) => {
-        if (io.isTTY) process.stdout.write('\r\x1b[K');
+        printer.clear();
         io.out(`FINDING ${f.signature} (first: ${f.first.id})`);
         if (f.shrink) {
           const s = f.shrink.size;
@@ -219,7 +210,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
         } else io.out(`  replay: ${f.first.repro}${f.notShrunk ? ` (not shrunk: ${f.notShrunk})` : ''}`);
       },
     });
-    if (io.isTTY) process.stdout.write('\r\x1b[K');
+    printer.clear();
     const r = result.report;
     const c = r.campaign;
     const s = r.summary;

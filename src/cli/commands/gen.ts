@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { toCaseFile } from '../../case.ts';
 import { usageError } from '../../errors.ts';
+import { prepareOutDir } from '../../report/out-dir.ts';
 import { writeFileAtomic } from '../../report/write-file.ts';
 import { binaryToWat } from '../../wasm/wabt.ts';
 import { FAMILY_NAMES } from '../../../generators/names.ts';
@@ -23,7 +24,7 @@ export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = resolveSeed(values);
   const count = intOption(values, 'count', 10, 1);
   const { generateCase } = await import('../../../generators/index.ts');
-  const out = resolve(typeof values['out'] === 'string' ? values['out'] : `reports/gen-${family}-${seed}`);
+  const out = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : `reports/gen-${family}-${seed}`);
   for (let i = 0; i < count; i++) {
     const c = generateCase(family, seed, i);
     const name = `${family}-${seed}-${i}`;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { usageError } from '../../errors.ts';
+import { prepareOutDir } from '../../report/out-dir.ts';
 import { parse } from '../args.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -28,7 +29,7 @@ export async function mergeCommand(argv: string[], io: CliIo): Promise<number> {
   const first = checkpoints[0]!.checkpoint.config;
   const declares = Object.fromEntries(first.families.map((f) => [f, FAMILIES[f]?.declares ?? {}]));
   const { report, allShards, complete } = mergeCheckpoints({ checkpoints, version: TOOL_VERSION, runtimes: shardReport.runtimes, declares });
-  const outDir = resolve(typeof values['out'] === 'string' ? values['out'] : `reports/fuzz-${first.seed}-merged`);
+  const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : `reports/fuzz-${first.seed}-merged`);
   const jsonPath = join(outDir, 'report.json');
   writeFileAtomic(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
   writeFileAtomic(join(outDir, 'summary.md'), renderCampaignMarkdown(report));

@@ -4,9 +4,9 @@ import type { ReporterName } from '../../report/write.ts';
 import { executeCases } from '../execute.ts';
 import type { CliIo } from '../io.ts';
 
-export async function runSuites(suites: string[], o: { seed: number; runtimes: string[]; reporters: ReporterName[]; out: unknown }, io: CliIo): Promise<number> {
+export async function runSuites(suites: string[], o: { seed: number; runtimes: string[]; reporters: ReporterName[]; outDir: string }, io: CliIo): Promise<number> {
   const cases = loadSuites(suites);
-  const outDir = typeof o.out === 'string' ? o.out : `reports/suite-${o.seed}`;
+  const outDir = o.outDir;
   const config = { suites, suiteCases: cases.length, runtimes: o.runtimes, reporters: o.reporters, out: outDir };
   const { exitCode } = await executeCases(cases, { command: 'run', seed: o.seed, config, runtimes: o.runtimes, outDir, reporters: o.reporters, total: cases.length }, io);
   return exitCode;

@@ -8,6 +8,7 @@ import { checkRuntimes, executeCases } from '../execute.ts';
 import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
 import { collectCases } from '../sources.ts';
+import { prepareOutDir } from '../../report/out-dir.ts';
 
 export const RUN_OPTIONS: OptionSpec = {
   seed: { type: 'string' },
@@ -38,10 +39,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   checkRuntimes(runtimes);
   const reporters = reportersOf(values);
   const suites = listOption(values, 'suite');
-  if (suites) return (await import('./run-suite.ts')).runSuites(suites, { seed, runtimes, reporters, out: values['out'] }, io);
+  // the report folder is checked before any work: an unwritable --out is a one-line error at once
+  const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : suites ? `reports/suite-${seed}` : `reports/run-${seed}`);
+  if (suites) return (await import('./run-suite.ts')).runSuites(suites, { seed, runtimes, reporters, outDir }, io);
   const corpusDirs = listOption(values, 'corpus');
   const sources = await collectCases({ corpusDirs, families, seed, runs });
-  const outDir = typeof values['out'] === 'string' ? values['out'] : `reports/run-${seed}`;
   const config = { runs, families: families ?? 'all', generatedFamilies: sources.generatedFamilies, corpus: corpusDirs ?? 'default', corpusCases: sources.corpus.length, runtimes, reporters, out: outDir };
   try {
     const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config, runtimes, outDir, reporters, total: sources.total }, io);

@@ -8,6 +8,9 @@ import { usageError } from '../../errors.ts';
 import type { SpecResult } from '../../conformance/wast/index.ts';
 import { BLOCKED, runSpec, specFiles } from '../../conformance/wast/index.ts';
 import { createRuntime } from '../../runtimes/registry.ts';
+import { RuntimeSlot } from '../../pipeline/runtime-slot.ts';
+import { formatReplay } from '../../replay-token.ts';
+import { prepareOutDir } from '../../report/out-dir.ts';
 import type { Report, ResultRow, SpecSection, Tally } from '../../report/report.ts';
 import { REPORT_SCHEMA, addToTally, emptyTally } from '../../report/report.ts';
 import { writeReports } from '../../report/write.ts';
@@ -38,10 +41,9 @@ function specSection(r: SpecResult): SpecSection {
 }
 
 function rowsOf(r: SpecResult): ResultRow[] {
-  const runtimeFlag = r.runtime === 'reference' ? '' : ` --runtime ${r.runtime}`;
   return r.files.flatMap((f) => [
     ...f.results.map((a): ResultRow => {
-      const row: ResultRow = { id: a.at, family: 'spec', runtime: r.runtime, verdict: a.verdict, sha256: '', expected: a.expected, repro: a.replay ?? `npx trapcheck spec ${a.file} --line ${a.line}${runtimeFlag}` };
+      const row: ResultRow = { id: a.at, family: 'spec', runtime: r.runtime, verdict: a.verdict, sha256: '', expected: a.expected, repro: a.replay ?? formatReplay({ kind: 'spec', file: a.file, line: a.line }, r.runtime) };
       if (a.observed !== undefined) row.observed = a.observed;
       if (a.reason !== undefined) row.reason = a.reason;
       return row;
@@ -50,7 +52,7 @@ function rowsOf(r: SpecResult): ResultRow[] {
     // assertions it blocks are skips that name it.
     ...f.commands
       .filter((c) => c.verdict === 'fail' || c.verdict === 'known-divergence')
-      .map((c): ResultRow => ({ id: c.at, family: 'spec', runtime: r.runtime, verdict: c.verdict, sha256: '', expected: `${c.what} succeeds`, reason: c.reason, repro: `npx trapcheck spec ${f.file} --line ${c.at.slice(c.at.lastIndexOf(':') + 1)}${runtimeFlag}`, tags: { command: c.what } })),
+      .map((c): ResultRow => ({ id: c.at, family: 'spec', runtime: r.runtime, verdict: c.verdict, sha256: '', expected: `${c.what} succeeds`, reason: c.reason, repro: formatReplay({ kind: 'spec', file: f.file, line: Number(c.at.slice(c.at.lastIndexOf(':') + 1)) }, r.runtime), tags: { command: c.what } })),
   ]);
 }
 
@@ -63,13 +65,15 @@ export async function specCommand(argv: string[], io: CliIo): Promise<number> {
   const files = specFiles(positionals);
   const line = values['line'] === undefined ? undefined : intOption(values, 'line', 1, 1);
   if (line !== undefined && files.length !== 1) throw usageError('--line needs exactly one .wast file');
-  const outDir = resolve(typeof values['out'] === 'string' ? values['out'] : 'reports/spec');
+  const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : 'reports/spec');
   let failed = false;
   for (const spec of runtimes) {
     const runtime = await createRuntime(spec);
+    // a runtime whose harness throws is replaced by a fresh one; its file gets a crash, the run goes on
+    const slot = new RuntimeSlot(runtime, () => createRuntime(spec));
     try {
       io.out(`trapcheck spec: ${files.length} files on ${runtime.name} ${await runtime.version()}`);
-      const result = await runSpec(files, runtime, line === undefined ? { command: 'npx trapcheck' } : { line, command: 'npx trapcheck' });
+      const result = await runSpec(files, slot, line === undefined ? {} : { line });
       const results = rowsOf(result);
       const summary = emptyTally();
       const families: Record<string, Tally> = {};
@@ -109,7 +113,7 @@ export async function specCommand(argv: string[], io: CliIo): Promise<number> {
       for (const w of writeReports(report, dir, reporters)) io.out(`wrote ${w}`);
       if (s.failed > 0 || s.commandsFailed > 0 || s.fileErrors > 0) failed = true;
     } finally {
-      await runtime.close();
+      await slot.close();
     }
   }
   return failed ? 1 : 0;

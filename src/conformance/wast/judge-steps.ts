@@ -11,7 +11,7 @@ import { divergenceFor, formatExpected, outcomeVerdict, stateVerdict } from '../
 import type { Observation, StepObservation } from '../../observation.ts';
 import type { Outcome } from '../../outcome.ts';
 import { formatOutcome } from '../../outcome.ts';
-import type { Profile } from '../../runtimes/profile.ts';
+import type { Profile } from '../../profile.ts';
 import type { AssertionPlan, Check, ConvertedScript, Decided } from './convert.ts';
 import type { Observed } from './patterns.ts';
 import { formatObserved, formatPattern, fromWasmValue, fromWrapperValues, matches } from './patterns.ts';

@@ -6,12 +6,15 @@
  * assertion of every file that parses gets exactly one result; a file that does not parse is
  * reported with its error (its assertions cannot be counted).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import type { Case } from '../../case.ts';
 import type { VerdictKind } from '../../judge.ts';
 import type { Observation } from '../../observation.ts';
 import type { Runtime } from '../../runtimes/adapter.ts';
+import { observeCases, recoveringTarget } from '../../pipeline/judge-cases.ts';
+import type { RecoveringTarget } from '../../pipeline/recovering.ts';
+import { formatReplay } from '../../replay-token.ts';
 import { TrapcheckError } from '../../errors.ts';
 import { initAssembler } from './assemble.ts';
 import type { ConvertedScript } from './convert.ts';
@@ -107,8 +110,6 @@ export interface SpecOptions {
   timeoutMs?: number;
   /** Called as each file finishes (progress output in the CLI). */
   onFile?: (result: SpecFileResult) => void;
-  /** Name used in replay hints (default `trapcheck`). */
-  command?: string;
 }
 
 /** Expands files and folders (recursively, `.wast` only, sorted) into the list of scripts. */
@@ -130,9 +131,30 @@ export function specFiles(paths: readonly string[]): string[] {
         }
       };
       walk(p);
-    } else out.push(p);
+    } else {
+      checkScriptText(p);
+      out.push(p);
+    }
   }
   return out;
+}
+
+/** A file named on the command line must be a text script: binary data is bad input, not a script error. */
+function checkScriptText(path: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(65536);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new TrapcheckError('IO', `${path}: cannot read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const wasm = head.length >= 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
+  if (wasm || head.includes(0)) throw new TrapcheckError('USAGE', `${path}: not a .wast script (${wasm ? 'a binary wasm module' : 'binary data'})`);
 }
 
 function emptyTally(): SpecTally {
@@ -190,8 +212,11 @@ function addCounts(into: Counts, from: Counts): void {
  * Runs every assertion of the given `.wast` files/folders on `runtime`. Never throws for a
  * script's content (parse errors become file errors); throws TrapcheckError for a missing path.
  */
-export async function runSpec(paths: readonly string[], runtime: Runtime, options: SpecOptions = {}): Promise<SpecResult> {
+export async function runSpec(paths: readonly string[], runtimeOrTarget: Runtime | RecoveringTarget, options: SpecOptions = {}): Promise<SpecResult> {
   const t0 = performance.now();
+  // a runtime that throws is restarted (when the target can) and costs its file a crash, never the run
+  const target = recoveringTarget(runtimeOrTarget);
+  const runtime = target.runtime();
   const files = specFiles(paths);
   if (options.line !== undefined && files.length !== 1) throw new TrapcheckError('USAGE', `--line needs exactly one .wast file, got ${files.length}`);
   await initAssembler();
@@ -217,7 +242,7 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
       batch.push(p);
     }
     const runnable = batch.filter((p) => p.converted && p.converted.case.steps.length > 0);
-    const observations = runCases(runtime, runnable.map((p) => p.converted!.case));
+    const observations = runCases(target, runnable.map((p) => p.converted!.case));
     runnable.forEach((p, k) => {
       p.observation = observations.then((o) => o[k]!);
     });
@@ -226,7 +251,6 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
     await new Promise((r) => setImmediate(r));
   }
 
-  const command = options.command ?? 'trapcheck';
   const results: SpecFileResult[] = [];
   for (const p of pending) {
     const result: SpecFileResult = { file: p.file, ...emptyTally(), usesUnsupportedFeature: false, results: [], commands: [], durationMs: 0 };
@@ -234,17 +258,17 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
       result.error = p.error ?? 'not converted';
     } else {
       const observation: Observation = p.observation ? await p.observation : { steps: [], stdout: '', stderr: '' };
-      const verdicts = judgeAssertions(p.converted, observation, runtime.profile);
+      const verdicts = judgeAssertions(p.converted, observation, target.runtime().profile);
       p.converted.assertions.forEach((plan, i) => {
         const v = verdicts[i]!;
         const r: SpecAssertionResult = { ...v, file: p.file, line: plan.line, at: plan.at, command: plan.command };
-        if (v.verdict !== 'pass') r.replay = `${command} spec ${p.file} --line ${plan.line} --runtime ${runtime.name}`;
+        if (v.verdict !== 'pass') r.replay = formatReplay({ kind: 'spec', file: p.file, line: plan.line }, runtime.name);
         result.results.push(r);
         const key = v.verdict === 'skip' ? skipKey(v) : undefined;
         count(result, v.verdict, key);
         if (key?.startsWith('feature ')) result.usesUnsupportedFeature = true;
       });
-      result.commands = judgeCommands(p.converted, observation, runtime.profile);
+      result.commands = judgeCommands(p.converted, observation, target.runtime().profile);
       result.commandsFailed = result.commands.filter((c) => c.verdict === 'fail').length;
     }
     result.durationMs = Math.round(performance.now() - p.started);
@@ -281,14 +305,14 @@ export async function runSpec(paths: readonly string[], runtime: Runtime, option
  * one step ends a case): the case is run again without the crashed step(s), so every later
  * assertion still gets a verdict and the crashed one reports the crash.
  */
-async function runCases(runtime: Runtime, cases: Case[]): Promise<Observation[]> {
-  const observations = await runtime.executeAll(cases);
-  return Promise.all(observations.map((obs, i) => repair(runtime, cases[i]!, obs)));
+async function runCases(target: RecoveringTarget, cases: Case[]): Promise<Observation[]> {
+  const observations = await observeCases(target, cases);
+  return Promise.all(observations.map((obs, i) => repair(target, cases[i]!, obs)));
 }
 
 const MAX_REPAIRS = 25;
 
-async function repair(runtime: Runtime, c: Case, first: Observation): Promise<Observation> {
+async function repair(target: RecoveringTarget, c: Case, first: Observation): Promise<Observation> {
   let obs = first;
   const removed = new Map<number, Observation['steps'][number]>();
   for (let attempt = 0; attempt < MAX_REPAIRS; attempt++) {
@@ -324,7 +348,7 @@ async function repair(runtime: Runtime, c: Case, first: Observation): Promise<Ob
     if (gone !== undefined && kind === 'crash' && /no instance/.test(last.outcome.kind === 'crash' ? last.outcome.detail : ''))
       for (let j = at + 1; j < c.steps.length; j++) if (c.steps[j]!.instance === gone && !removed.has(j)) removed.set(j, last);
     const reduced: Case = { ...c, steps: kept.filter((i) => !removed.has(i)).map((i) => c.steps[i]!) };
-    const [next] = await runtime.executeAll([reduced]);
+    const [next] = await observeCases(target, [reduced]);
     if (!next) return merged;
     obs = next;
   }

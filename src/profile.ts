@@ -3,8 +3,8 @@
  * up, what it does to an instance after a trap, and its known divergences with reasons.
  * The judge consults a profile; nothing branches on runtime names.
  */
-import type { ExpectedOutcome } from '../case.ts';
-import type { OutcomeKind, TrapKind } from '../outcome.ts';
+import type { ExpectedOutcome } from './case.ts';
+import type { OutcomeKind, TrapKind } from './outcome.ts';
 
 export interface ExitCodeRules {
   /** Process exit code a trap produces (134 for wasmtime/WasmEdge, 1 for most others). */

@@ -6,7 +6,7 @@
  */
 import type { Case } from '../case.ts';
 import type { Observation } from '../observation.ts';
-import type { Runtime } from './adapter.ts';
+import type { Runtime } from '../runtimes/adapter.ts';
 
 export const crashObservation = (detail: string): Observation => ({ steps: [{ outcome: { kind: 'crash', detail } }], stdout: '', stderr: '' });
 
