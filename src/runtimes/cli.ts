@@ -16,6 +16,7 @@ import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
 import type { Feature } from '../features.ts';
 import type { Observation } from '../observation.ts';
 import type { Outcome, TrapKind } from '../outcome.ts';
+import { TRAP_KINDS } from '../outcome.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
 import { findBinary } from './binaries.ts';
 import { commandObservation, unknownTrap } from './command.ts';
@@ -82,18 +83,11 @@ const WASMER_MESSAGES: Array<[string, TrapKind[]]> = [
   ['undefined element: out of bounds table access', ['undefined element', 'out of bounds table access']],
 ];
 
-/** WasmEdge's ErrCode texts (include/common/enum_errcode.hpp): the spec's own words. */
-const WASMEDGE_MESSAGES: Array<[string, TrapKind[]]> = specWords(
-  'unreachable',
-  ...NUMERIC_AND_MEMORY,
-  'out of bounds table access',
-  'undefined element',
-  'uninitialized element',
-  'indirect call type mismatch',
-  'call stack exhausted',
-  'unaligned atomic',
-  'expected shared memory',
-);
+/**
+ * WasmEdge's ErrCode texts (include/common/enum_errcode.hpp): the spec's own words, for every
+ * core trap kind of outcome.ts up to `expected shared memory` (the list is not copied here).
+ */
+const WASMEDGE_MESSAGES: Array<[string, TrapKind[]]> = specWords(...TRAP_KINDS.slice(0, TRAP_KINDS.indexOf('expected shared memory') + 1));
 
 function lastMatch(text: string, re: RegExp): string | undefined {
   let found: string | undefined;
