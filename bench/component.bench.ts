@@ -14,7 +14,6 @@
  * State check: after the runs the counters must equal the number of calls (post-return ran once each).
  */
 import type { Step } from '../src/case.ts';
-import type { ComponentInstance } from '../src/component/instance.ts';
 import { LIFT_FAILED } from '../src/component/instance.ts';
 import { CaseRun } from '../src/runtime/exec.ts';
 import type { WasmMemory } from '../src/runtime/wasm-api.ts';
@@ -30,11 +29,11 @@ export default async function componentBench(): Promise<BenchRow[]> {
   const bytes = buildGuest('bench', shape);
   const run = new CaseRun({ id: 'bench', modules: [{ bytes }], steps: [], component: { profile: 'spec', exports: guestExports(shape) } });
   run.step({ op: 'instantiate', as: 'a', expect: {} });
-  const current = (run as unknown as { current: { exports: Record<string, unknown>; component: ComponentInstance } }).current;
   const raw = new WA.Instance(new WA.Module(bytes), {}).exports;
   const f = raw['f'] as (x: number) => number;
   const post = raw['cabi_post_f'] as (r: number) => void;
-  const lifted = current.component;
+  const current = run.instance('a')!;
+  const lifted = current.component!;
   const args = [{ type: 'u32' as const, value: '41' }];
   const step: Step = { op: 'call', instance: 'a', export: 'f', args, expect: {} };
   // the executor's plain core path on the same module, for the step-level comparison

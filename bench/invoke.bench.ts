@@ -29,8 +29,8 @@ export function benchCase(id: string, steps: Step[]): Case {
 export function instantiated(): { run: CaseRun; exports: Record<string, unknown> } {
   const run = new CaseRun(benchCase('bench', []));
   run.step({ op: 'instantiate', expect: {} });
-  // the instance the executor created: read it back through a register step's target
-  const exports = (run as unknown as { current: { exports: Record<string, unknown> } }).current.exports;
+  // the instance the executor created, to call its exports raw
+  const exports = run.instance()!.exports;
   return { run, exports };
 }
 

@@ -35,6 +35,7 @@ import { classifyEngineError, currentEngine } from '../classify.ts';
 import type { RunnableCase } from '../exec.ts';
 import type { WasmExports, WasmMemory, WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
+import { readRegions } from '../state-reader.ts';
 import type { MemoryBinding } from '../wasi/wasi.ts';
 import { Capture, Deadlocked, isImplementedWasiFunction, ProcExit, WASI_MODULE, WasiHost } from '../wasi/wasi.ts';
 import { AsyncifyStack, SuspendUnsupported } from '../calls/asyncify-stack.ts';
@@ -828,16 +829,4 @@ function findMessage(mailbox: readonly Message[], tags: readonly bigint[] | null
 function toMailboxMessage(m: Message): MailboxMessage {
   if (m.kind === 'process-died') return { kind: 'process-died', pid: m.pid };
   return { kind: m.kind, tag: m.tag.toString() };
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-function readRegions(memory: WasmMemory | undefined, regions: readonly MemoryRegion[]): MemoryRegion[] {
-  if (!memory) return [];
-  const bytes = new Uint8Array(memory.buffer);
-  return regions.map(({ offset, hex }) => {
-    const end = Math.min(bytes.length, offset + hex.length / 2);
-    let out = '';
-    for (let i = Math.max(0, offset); i < end; i++) out += HEX[bytes[i]!];
-    return { offset, hex: out };
-  });
 }

@@ -5,7 +5,7 @@
  * `call` invokes a lifted export. The case's own core instance is captured through jco's
  * `instantiateCore` hook, so memory and global expectations read the state the guest really has.
  */
-import type { ComponentConfig, MemoryRegion, Step } from '../../case.ts';
+import type { ComponentConfig, Step } from '../../case.ts';
 import type { Observation, StepObservation } from '../../observation.ts';
 import type { Outcome, WasmValue } from '../../outcome.ts';
 import { i32, ret } from '../../outcome.ts';
@@ -16,7 +16,9 @@ import { classifyJcoError } from './classify.ts';
 import { CaseFault, ExitSignal, HostImportError, hostImports, jsName } from './host-imports.ts';
 import type { BuildReport, JcoCase } from './wire.ts';
 import { worldOf } from './world.ts';
-import type { WasmGlobal, WasmInstance, WasmMemory, WasmModule } from '../../runtime/wasm-api.ts';
+import type { GlobalValueReader } from '../../runtime/state-reader.ts';
+import { readGlobals, readRegions } from '../../runtime/state-reader.ts';
+import type { WasmInstance, WasmMemory, WasmModule } from '../../runtime/wasm-api.ts';
 import { WA } from '../../runtime/wasm-api.ts';
 
 interface Instance {
@@ -65,31 +67,18 @@ function liftedArg(type: 'u32' | 'string', arg: { type: string; value: string })
   return arg.type === 'u32' ? Number(arg.value) >>> 0 : (toJs(arg as WasmValue) as number) >>> 0;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function readRegions(core: WasmInstance | undefined, regions: readonly MemoryRegion[]): MemoryRegion[] {
+/** jco's guest memory: the core instance's `memory` export, else its first exported memory. */
+function guestMemory(core: WasmInstance | undefined): WasmMemory | undefined {
   const exported = core ? Object.values(core.exports) : [];
-  const mem = (core?.exports['memory'] ?? exported.find((x) => x instanceof (WA.Memory as unknown as typeof Object))) as WasmMemory | undefined;
-  if (!mem) return [];
-  const bytes = new Uint8Array(mem.buffer);
-  return regions.map(({ offset, hex }) => {
-    let out = '';
-    for (let i = Math.max(0, offset); i < Math.min(bytes.length, offset + hex.length / 2); i++) out += HEX[bytes[i]!];
-    return { offset, hex: out };
-  });
+  return (core?.exports['memory'] ?? exported.find((x) => x instanceof (WA.Memory as unknown as typeof Object))) as WasmMemory | undefined;
 }
 
-function readGlobals(core: WasmInstance | undefined, moduleBytes: Uint8Array, names: readonly string[]): Record<string, WasmValue> {
-  const out: Record<string, WasmValue> = {};
-  if (!core) return out;
-  const sigs = readSignatures(moduleBytes).exports;
-  for (const name of names) {
-    const sig = sigs.get(name);
-    const g = core.exports[name];
-    if (sig?.kind !== 'global' || !(g instanceof (WA.Global as unknown as typeof Object)) || sig.type.startsWith('other:') || sig.type === 'v128') continue;
-    out[name] = fromJs(sig.type as Exclude<WasmValue['type'], 'v128'>, (g as WasmGlobal).value);
-  }
-  return out;
+/** jco numbers no references: a non-null reference reads as 0. */
+const JCO_VALUES: GlobalValueReader = { value: (type, x) => fromJs(type, x) };
+
+function readCoreGlobals(core: WasmInstance | undefined, moduleBytes: Uint8Array, names: readonly string[]): Record<string, WasmValue> {
+  if (!core) return {};
+  return readGlobals(core.exports, readSignatures(moduleBytes).exports, names, JCO_VALUES);
 }
 
 class ComponentRun {
@@ -167,8 +156,8 @@ class ComponentRun {
     const obs: StepObservation = { outcome };
     if (exp.memory === undefined && exp.globals === undefined) return obs;
     const inst = this.lookup(step.instance);
-    if (exp.memory !== undefined) obs.memory = readRegions(inst?.core, exp.memory);
-    if (exp.globals !== undefined) obs.globals = inst ? readGlobals(inst.core, this.c.modules[inst.module]!.bytes, Object.keys(exp.globals)) : {};
+    if (exp.memory !== undefined) obs.memory = readRegions(guestMemory(inst?.core), exp.memory);
+    if (exp.globals !== undefined) obs.globals = inst ? readCoreGlobals(inst.core, this.c.modules[inst.module]!.bytes, Object.keys(exp.globals)) : {};
     return obs;
   }
 }
