@@ -7,6 +7,7 @@
  */
 
 import { readU32, uleb } from './leb.ts';
+import { readSections, SECTION_ORDER } from './sections.ts';
 
 export { sleb, uleb } from './leb.ts';
 
@@ -36,12 +37,6 @@ export interface Additions {
   globals: NewGlobal[];
   exports: Array<{ name: string; kind: 'func' | 'global'; index: number }>;
 }
-
-
-
-
-/** The order sections must appear in (custom sections aside): tag (13) sits between memory and global, datacount (12) before code. */
-const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
 
 function vector(entries: number[][]): number[] {
   return [...uleb(entries.length), ...entries.flat()];
@@ -73,7 +68,11 @@ function newEntries(a: Additions): Map<number, number[][]> {
   return m;
 }
 
-/** Returns a new module: `bytes` with `additions` appended. */
+/**
+ * Returns a new module: `bytes` with `additions` appended. Every section is written anew (its
+ * size re-encoded), unlike sections.ts's single-section edits, which keep the other sections'
+ * bytes as they are.
+ */
 export function appendToModule(bytes: Uint8Array, additions: Additions): Uint8Array {
   const pending = newEntries(additions);
   const out: number[] = [...bytes.subarray(0, 8)];
@@ -82,8 +81,8 @@ export function appendToModule(bytes: Uint8Array, additions: Additions): Uint8Ar
     for (let i = 0; i < body.length; i++) out.push(body[i]!);
   };
   const flushBefore = (rank: number): void => {
-    for (const id of ORDER) {
-      if (ORDER.indexOf(id) >= rank) break;
+    for (const id of SECTION_ORDER) {
+      if (SECTION_ORDER.indexOf(id) >= rank) break;
       const entries = pending.get(id);
       if (entries) {
         emit(id, vector(entries));
@@ -91,17 +90,13 @@ export function appendToModule(bytes: Uint8Array, additions: Additions): Uint8Ar
       }
     }
   };
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    const [size, at] = readU32(bytes, pos);
-    const body = bytes.subarray(at, at + size);
-    pos = at + size;
+  for (const { id, start, end } of readSections(bytes)) {
+    const body = bytes.subarray(start, end);
     if (id === 0) {
       emit(id, body);
       continue;
     }
-    flushBefore(ORDER.indexOf(id));
+    flushBefore(SECTION_ORDER.indexOf(id));
     const entries = pending.get(id);
     if (!entries) {
       emit(id, body);
@@ -111,6 +106,6 @@ export function appendToModule(bytes: Uint8Array, additions: Additions): Uint8Ar
     const [count, rest] = readU32(body, 0);
     emit(id, [...uleb(count + entries.length), ...body.subarray(rest), ...entries.flat()]);
   }
-  flushBefore(ORDER.length);
+  flushBefore(SECTION_ORDER.length);
   return Uint8Array.from(out);
 }

@@ -64,47 +64,53 @@ export class Reader {
     this.skip(len);
     return utf8.decode(this.b.subarray(start, start + len));
   }
+  /**
+   * Skips the immediates of `op` (already read) when it is one of the instructions constant
+   * expressions share with code and that encode alike in both (`*.const`, global.get, ref.func,
+   * ref.null); false for any other opcode. The code walker (instructions.ts) reads these through it.
+   */
+  constantImmediates(op: number): boolean {
+    switch (op) {
+      case 0x41: // i32.const
+      case 0x42: // i64.const
+        this.s33Long();
+        return true;
+      case 0x43:
+        this.skip(4);
+        return true;
+      case 0x44:
+        this.skip(8);
+        return true;
+      case 0x23: // global.get
+      case 0xd2: // ref.func
+        this.u32();
+        return true;
+      case 0xd0: // ref.null ht
+        this.s33();
+        return true;
+      default:
+        return false;
+    }
+  }
   /** Skips a constant expression (global initialisers): up to and including `end` (0x0b). */
   skipConstExpr(): void {
     for (;;) {
       const op = this.byte();
-      switch (op) {
-        case 0x0b:
-          return;
-        case 0x41: // i32.const
-        case 0x42: // i64.const
-          this.s33Long();
-          break;
-        case 0x43:
-          this.skip(4);
-          break;
-        case 0x44:
-          this.skip(8);
-          break;
-        case 0x23: // global.get
-        case 0xd2: // ref.func
+      if (op === 0x0b) return;
+      if (this.constantImmediates(op)) continue;
+      if (op === 0xfd) {
+        // v128.const
+        this.u32();
+        this.skip(16);
+      } else if (op === 0xfb) {
+        // GC constant instructions: struct.new/array.new(_default/_fixed), ref.i31, any/extern convert
+        const sub = this.u32();
+        if (sub === 0x08) {
           this.u32();
-          break;
-        case 0xd0: // ref.null ht
-          this.s33();
-          break;
-        case 0xfd: // v128.const
-          this.u32();
-          this.skip(16);
-          break;
-        case 0xfb: {
-          // GC constant instructions: struct.new/array.new(_default/_fixed), ref.i31, any/extern convert
-          const sub = this.u32();
-          if (sub === 0x08) {
-            this.u32();
-            this.u32(); // array.new_fixed type len
-          } else if (sub <= 0x07) this.u32();
-          break;
-        }
-        default:
-          // extended-const arithmetic (i32/i64 add/sub/mul) and anything else without immediates
-          break;
+          this.u32(); // array.new_fixed type len
+        } else if (sub <= 0x07) this.u32();
       }
+      // else extended-const arithmetic (i32/i64 add/sub/mul) and anything else without immediates
     }
   }
   /** A signed LEB of any length (i64.const immediates); value unused. */

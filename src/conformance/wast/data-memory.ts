@@ -11,7 +11,9 @@
  * (data …))` included) in field order, which is the order wabt writes them.
  */
 import { Reader } from '../../wasm/binary-reader.ts';
+import { concatBytes } from '../../wasm/concat-bytes.ts';
 import { uleb } from '../../wasm/leb.ts';
+import { readSections, replaceSection } from '../../wasm/sections.ts';
 import type { SList, SNode } from './sexpr.ts';
 import { headOf, isAtom, isList, readSExprs, SourceText } from './sexpr.ts';
 
@@ -21,9 +23,9 @@ const EXPLICIT_MEMORY = 2;
 
 /** Returns the module with every flag-2 data segment carrying its memory index again. */
 export function restoreDataMemoryIndices(bytes: Uint8Array, text: Uint8Array, file: string): Uint8Array {
-  const section = findSection(bytes, DATA_SECTION);
+  const section = readSections(bytes).find((s) => s.id === DATA_SECTION);
   if (!section) return bytes;
-  const r = new Reader(bytes, section.payloadStart, section.payloadEnd);
+  const r = new Reader(bytes, section.start, section.end);
   const count = r.u32();
   const inserts: Array<{ at: number; segment: number }> = [];
   for (let i = 0; i < count; i++) {
@@ -34,22 +36,21 @@ export function restoreDataMemoryIndices(bytes: Uint8Array, text: Uint8Array, fi
     } else if (flags !== 1) throw new Error(`data segment ${i}: unexpected flags ${flags}`);
     r.skip(r.u32());
   }
-  if (r.pos !== section.payloadEnd) throw new Error('data section: segments do not fill the section');
+  if (r.pos !== section.end) throw new Error('data section: segments do not fill the section');
   if (inserts.length === 0) return bytes;
 
   const memories = dataSegmentMemories(text, file);
   if (memories.length !== count) throw new Error(`data section: ${count} segment(s) in the binary, ${memories.length} in the text`);
   const parts: Uint8Array[] = [];
-  let at = section.payloadStart;
+  let at = section.start;
   for (const ins of inserts) {
     const memory = memories[ins.segment]!;
     if (memory === undefined || memory === 0) throw new Error(`data segment ${ins.segment}: flagged for an explicit memory, but the text names memory ${memory ?? '(none)'}`);
     parts.push(bytes.subarray(at, ins.at), Uint8Array.from(uleb(memory)));
     at = ins.at;
   }
-  parts.push(bytes.subarray(at, section.payloadEnd));
-  const payload = concat(parts);
-  return concat([bytes.subarray(0, section.start), Uint8Array.of(DATA_SECTION), Uint8Array.from(uleb(payload.length)), payload, bytes.subarray(section.payloadEnd)]);
+  parts.push(bytes.subarray(at, section.end));
+  return replaceSection(bytes, DATA_SECTION, concatBytes(parts));
 }
 
 /**
@@ -111,34 +112,4 @@ function moduleFields(nodes: SNode[]): SNode[] {
     fields = items.filter((x) => !(isAtom(x) && (x.text.startsWith('$') || x.text === 'definition')));
   }
   return fields;
-}
-
-interface Section {
-  /** Offset of the section id byte. */
-  start: number;
-  payloadStart: number;
-  payloadEnd: number;
-}
-
-function findSection(bytes: Uint8Array, id: number): Section | undefined {
-  const r = new Reader(bytes, 8, bytes.length);
-  while (r.pos < bytes.length) {
-    const start = r.pos;
-    const sectionId = bytes[r.pos++]!;
-    const size = r.u32();
-    const payloadStart = r.pos;
-    if (sectionId === id) return { start, payloadStart, payloadEnd: payloadStart + size };
-    r.skip(size);
-  }
-  return undefined;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

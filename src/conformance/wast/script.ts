@@ -8,6 +8,7 @@ import { describe, headOf, isAtom, isList, readSExprs, SourceText } from './sexp
 import type { FloatType } from './numbers.ts';
 import { LiteralError, parseFloatLiteral, parseIntBits } from './numbers.ts';
 import type { TrapcheckError } from '../../errors.ts';
+import { concatBytes } from '../../wasm/concat-bytes.ts';
 
 export interface Located {
   /** 1-based line/column of the command's opening parenthesis. */
@@ -382,9 +383,9 @@ class ScriptParser {
         if (p.kind !== 'string') throw this.err(p, `module ${kw.text}: expected strings, found ${describe(p)}`);
         chunks.push(p.bytes);
       }
-      const bytes = concat(chunks);
+      const bytes = concatBytes(chunks);
       if (kw.text === 'binary') return withName({ type: 'module', definition, source: { kind: 'binary', bytes }, ...at });
-      return withName({ type: 'module', definition, source: { kind: 'quote', text: concat([ascii('(module '), bytes, ascii('\n)')]) }, ...at });
+      return withName({ type: 'module', definition, source: { kind: 'quote', text: concatBytes([ascii('(module '), bytes, ascii('\n)')]) }, ...at });
     }
     // Text module: keep positions; blank out `definition` so the assembler sees a plain module.
     const text = this.moduleText(n, n.line, n.col, blank, true);
@@ -425,7 +426,7 @@ class ScriptParser {
     }
     parts.push(this.src.bytes(at, end));
     if (!wrapped) parts.push(ascii('\n)'));
-    return concat(parts);
+    return concatBytes(parts);
   }
 }
 
@@ -492,16 +493,6 @@ function isAnnotation(n: SNode): boolean {
 function ascii(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-export function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
   return out;
 }
 

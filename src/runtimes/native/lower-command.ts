@@ -22,9 +22,9 @@
  */
 import type { Case } from '../../case.ts';
 import { appendToModule } from '../../wasm/append.ts';
+import { UnknownInstruction } from '../../wasm/instructions.ts';
 import { readLayout } from '../../wasm/layout.ts';
 import { singleInstanceProblem } from '../adapter.ts';
-import { UnknownInstruction } from './lower-code-walk.ts';
 import { addFunctionImport, importModules } from './lower-import.ts';
 import { definedMemoryPages, editSections } from './lower-sections.ts';
 import type { StepCode } from './lower-start.ts';

@@ -9,6 +9,7 @@
  * renumbering at all (WASI commands that already write with `fd_write`).
  */
 import { uleb } from '../../wasm/leb.ts';
+import { readSections } from '../../wasm/sections.ts';
 import { readU32, renumberCode, renumberElements, renumberExports, renumberGlobals } from './lower-renumber.ts';
 
 export interface FunctionImport {
@@ -32,15 +33,7 @@ interface Section {
 }
 
 function sections(bytes: Uint8Array): Section[] {
-  const out: Section[] = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    const [size, at] = readU32(bytes, pos);
-    out.push({ id, body: bytes.subarray(at, at + size) });
-    pos = at + size;
-  }
-  return out;
+  return readSections(bytes).map((s) => ({ id: s.id, body: bytes.subarray(s.start, s.end) }));
 }
 
 const utf8 = new TextEncoder();

@@ -8,6 +8,7 @@
  *   - the module's own `_start` export renamed, so the generated one can take the name.
  */
 import { readU32, uleb } from '../../wasm/leb.ts';
+import { readSections, SECTION_ORDER } from '../../wasm/sections.ts';
 
 export interface SectionEdits {
   /** Add `(memory 1 1)` as memory 0. */
@@ -45,9 +46,7 @@ function editExports(body: Uint8Array | undefined, edits: SectionEdits): number[
   return [...uleb(entries.length), ...entries.flat()];
 }
 
-/** Section ids in the order the binary format requires (custom sections aside). */
-const ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
-const rank = (id: number): number => ORDER.indexOf(id);
+const rank = (id: number): number => SECTION_ORDER.indexOf(id);
 
 /** Applies `edits` to a module's bytes. */
 export function editSections(bytes: Uint8Array, edits: SectionEdits): Uint8Array {
@@ -69,12 +68,8 @@ export function editSections(bytes: Uint8Array, edits: SectionEdits): Uint8Array
       exportsDone = true;
     }
   };
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    const [size, at] = readU32(bytes, pos);
-    const body = bytes.subarray(at, at + size);
-    pos = at + size;
+  for (const { id, start, end } of readSections(bytes)) {
+    const body = bytes.subarray(start, end);
     if (id !== 0) flushBefore(id);
     if (id === 7 && needExports) {
       emit(7, editExports(body, edits));
@@ -87,15 +82,9 @@ export function editSections(bytes: Uint8Array, edits: SectionEdits): Uint8Array
 
 /** Initial page count of a module's defined memory 0 (undefined: it defines none). */
 export function definedMemoryPages(bytes: Uint8Array): number | undefined {
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    const [size, at] = readU32(bytes, pos);
-    pos = at + size;
-    if (id !== 5) continue;
-    const [count, p] = readU32(bytes, at);
-    if (count === 0) return undefined;
-    return readU32(bytes, p + 1)[0]; // flags byte, then the minimum
-  }
-  return undefined;
+  const memory = readSections(bytes).find((s) => s.id === 5);
+  if (!memory) return undefined;
+  const [count, p] = readU32(bytes, memory.start);
+  if (count === 0) return undefined;
+  return readU32(bytes, p + 1)[0]; // flags byte, then the minimum
 }

@@ -1,0 +1,139 @@
+/**
+ * The fast-check arbitrary of context parameters, swarm style: each draw first enables a random
+ * subset of the constructs (so rare combinations get a fair share of cases, not an average of
+ * everything), then builds a tree from the enabled ones only.
+ *
+ * Size bounds: `Around` nesting ≤ `maxDepth` (default 4), `Carry` nesting ≤ 2 with ≤ 3 children,
+ * `Pure` and dead-code blocks nested ≤ 2 with ≤ 4 / 6 instructions per list, `br_table` over
+ * ≤ 3 blocks, loops run ≤ 3 times. A context is therefore a few hundred bytes at most and runs a
+ * bounded number of instructions (loops nest ≤ 2 in carries and pure code).
+ */
+import fc from 'fast-check';
+import type { Around, Arm, Carry, Const, Construct, ContextParams, DeadOp, Pure, TableShape } from './params.ts';
+import { CONSTRUCTS, NUM_TYPES } from './params.ts';
+
+export interface ContextConstraints {
+  /** Deepest nesting of `Around` nodes (wrappers around the body). @default 4 */
+  maxDepth?: number;
+  /** The constructs a swarm configuration may enable. @default every construct */
+  constructs?: readonly Construct[];
+}
+
+const NESTED = 2;
+/** Constructs that exist as carries (after the body). */
+const CARRIES: readonly Construct[] = ['locals', 'select', 'call', 'call_indirect', 'block-params', 'loop-params', 'br-values', 'br_if-values', 'br_table-values', 'return'];
+const numType = fc.constantFrom(...NUM_TYPES);
+const smallInt = fc.oneof(fc.integer({ min: -2, max: 3 }), fc.integer());
+const constant: fc.Arbitrary<Const> = fc.record({ t: numType, v: smallInt });
+const opIndex = fc.nat({ max: 15 });
+const trips = fc.integer({ min: 1, max: 3 });
+
+const table: fc.Arbitrary<TableShape> = fc.integer({ min: 1, max: 3 }).chain((levels) =>
+  fc.record({
+    levels: fc.constant(levels),
+    targets: fc.array(fc.nat({ max: levels - 1 }), { maxLength: 3 }),
+    fallback: fc.nat({ max: levels - 1 }),
+    selector: fc.oneof(fc.nat({ max: levels }), fc.integer()),
+  }),
+);
+
+function deadOps(depth: number): fc.Arbitrary<DeadOp[]> {
+  const leaf: Array<fc.Arbitrary<DeadOp>> = [
+    constant.map((c) => ({ k: 'const', c }) as const),
+    fc.record({ k: fc.constant('binop' as const), t: numType, op: opIndex }),
+    fc.record({ k: fc.constant('unop' as const), t: numType, op: opIndex }),
+    fc.constant({ k: 'drop' } as const),
+    fc.record({ k: fc.constantFrom('get' as const, 'set' as const, 'tee' as const), t: numType }),
+    fc.constant({ k: 'unreachable' } as const),
+    fc.constant({ k: 'br' } as const),
+  ];
+  const nested = depth > 0 ? [deadOps(depth - 1).map((body) => ({ k: 'block', body }) as const)] : [];
+  return fc.array(fc.oneof(...leaf, ...nested), { maxLength: 6 });
+}
+
+function pureCode(depth: number, minLength = 0): fc.Arbitrary<Pure[]> {
+  const leaf: Array<fc.Arbitrary<Pure>> = [
+    constant.map((c) => ({ k: 'set', c }) as const),
+    fc.record({ k: fc.constant('arith' as const), t: numType, op: opIndex, a: smallInt, b: smallInt }),
+    fc.record({ k: fc.constant('tee' as const), c: constant, n: fc.integer({ min: 1, max: 3 }) }),
+  ];
+  const nested =
+    depth > 0
+      ? [
+          pureCode(depth - 1).map((body) => ({ k: 'block', body }) as const),
+          fc.record({ k: fc.constant('loop' as const), trips, body: pureCode(depth - 1) }),
+          fc.record({ k: fc.constant('if' as const), cond: smallInt, then: pureCode(depth - 1), else: pureCode(depth - 1) }),
+        ]
+      : [];
+  return fc.array(fc.oneof(...leaf, ...nested), { minLength, maxLength: 4 });
+}
+
+/** The arbitraries one swarm configuration allows. */
+class Swarm {
+  readonly dead: fc.Arbitrary<DeadOp[]>;
+  readonly between: fc.Arbitrary<Pure[]>;
+  /** How many carry kinds the configuration enables. */
+  readonly carryKinds: number;
+  constructor(private readonly on: ReadonlySet<Construct>) {
+    this.carryKinds = CARRIES.filter((c) => on.has(c)).length;
+    this.dead = on.has('dead-code') ? deadOps(NESTED) : fc.constant([]);
+    this.between = on.has('pre-code') ? pureCode(NESTED) : fc.constant([]);
+  }
+
+  carry(depth: number): fc.Arbitrary<Carry> | undefined {
+    const on = this.on;
+    const options: Array<fc.Arbitrary<Carry>> = [];
+    if (on.has('locals')) options.push(fc.record({ k: fc.constant('locals' as const), tee: fc.boolean(), between: this.between }));
+    if (on.has('select')) options.push(fc.record({ k: fc.constant('select' as const), cond: smallInt, typed: fc.boolean(), junk: smallInt }));
+    if (on.has('call')) options.push(fc.constant({ k: 'call' } as const));
+    if (on.has('call_indirect')) options.push(fc.constant({ k: 'call_indirect' } as const));
+    if (on.has('br-values')) options.push(fc.record({ k: fc.constant('br' as const), dead: this.dead }));
+    if (on.has('br_if-values')) options.push(fc.record({ k: fc.constant('br_if' as const), cond: smallInt, junk: smallInt }));
+    if (on.has('br_table-values')) options.push(fc.record({ k: fc.constant('br_table' as const), table, dead: this.dead }));
+    // a bare return makes what follows it dead code: only when dead code is on
+    const bare = on.has('dead-code') ? fc.boolean() : fc.constant(false);
+    if (on.has('return')) options.push(fc.record({ k: fc.constant('return' as const), bare, dead: this.dead }));
+    const inner = depth > 0 ? this.carry(depth - 1) : undefined;
+    const children: fc.Arbitrary<Carry[]> = inner ? fc.array(inner, { maxLength: 3 }) : fc.constant<Carry[]>([]);
+    if (on.has('block-params')) options.push(fc.record({ k: fc.constant('block-params' as const), inner: children }));
+    if (on.has('loop-params')) options.push(fc.record({ k: fc.constant('loop-params' as const), trips, inner: children }));
+    return options.length > 0 ? fc.oneof(...options) : undefined;
+  }
+
+  around(depth: number): fc.Arbitrary<Around> {
+    const hole = fc.constant({ k: 'hole' } as const);
+    if (depth === 0) return hole;
+    const on = this.on;
+    const inner = this.around(depth - 1);
+    const options: Array<fc.Arbitrary<Around>> = [];
+    if (on.has('block')) options.push(fc.record({ k: fc.constant('block' as const), inner }));
+    if (on.has('loop')) options.push(fc.record({ k: fc.constant('loop' as const), inner }));
+    if (on.has('if')) {
+      const junk = fc.record({ k: fc.constant('junk' as const), v: smallInt });
+      const other: fc.Arbitrary<Arm> = on.has('dead-code') ? fc.oneof(junk, fc.record({ k: fc.constant('dead' as const), ops: this.dead })) : junk;
+      options.push(fc.record({ k: fc.constant('if' as const), cond: smallInt, inner, other }));
+    }
+    if (on.has('block-params')) options.push(fc.record({ k: fc.constant('block-params' as const), params: fc.array(constant, { minLength: 1, maxLength: 3 }), inner }));
+    if (on.has('br-values')) options.push(fc.record({ k: fc.constant('br' as const), inner, dead: this.dead }));
+    if (on.has('br_if-values')) options.push(fc.record({ k: fc.constant('br_if' as const), inner, cond: smallInt, junk: smallInt }));
+    if (on.has('br_table-values')) options.push(fc.record({ k: fc.constant('br_table' as const), inner, table, dead: this.dead }));
+    if (on.has('pre-code')) options.push(fc.record({ k: fc.constant('pre' as const), code: pureCode(NESTED, 1), inner }));
+    const weighted = options.map((arbitrary) => ({ arbitrary, weight: 3 }));
+    const carry = this.carry(NESTED);
+    // one `then` per enabled carry kind, so each carry is about as frequent as each wrapper
+    if (carry) weighted.push({ arbitrary: fc.record({ k: fc.constant('then' as const), inner, carry }), weight: 3 * this.carryKinds });
+    if (weighted.length === 0) return hole;
+    // the hole is one choice among many, so trees usually reach a useful depth
+    return fc.oneof({ arbitrary: hole, weight: 1 }, ...weighted);
+  }
+}
+
+/** Context parameters: a swarm configuration and a tree built from the constructs it enables. */
+export function contextArbitrary(constraints: ContextConstraints = {}): fc.Arbitrary<ContextParams> {
+  const maxDepth = constraints.maxDepth ?? 4;
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) throw new Error(`generators.contexts: \`maxDepth\` must be a non-negative integer, got ${maxDepth}`);
+  const allowed = constraints.constructs ?? CONSTRUCTS;
+  return fc
+    .subarray([...allowed])
+    .chain((swarm) => fc.record({ swarm: fc.constant(swarm), escape: fc.constantFrom('function' as const, 'body' as const), root: new Swarm(new Set(swarm)).around(maxDepth) }));
+}

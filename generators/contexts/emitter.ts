@@ -1,0 +1,155 @@
+/**
+ * The byte sink of context encoding and the module additions it accumulates: the context's
+ * locals (numbered after the wrapped function's), appended function types (deduplicated), the
+ * identity function and the funcref table holding it, and the wasm features all of it needs.
+ */
+import type { Feature } from '../../src/features.ts';
+import { sleb, uleb } from '../../src/wasm/leb.ts';
+import type { NewFunction } from '../../src/wasm/append.ts';
+import type { SigType } from '../../src/wasm/signatures.ts';
+import type { FunctionShape } from '../../src/wasm/wrap-body.ts';
+import type { Const, NumType } from './params.ts';
+
+const CODES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b, funcref: 0x70, externref: 0x6f };
+
+export class UnsupportedContext extends Error {
+  override name = 'UnsupportedContext';
+}
+
+/** The value type code of a type a context can hold in a local (defaultable and single-byte). */
+export function typeCode(t: SigType): number {
+  const code = CODES[t];
+  if (code === undefined) throw new UnsupportedContext(`generators.contexts: results of type ${t} cannot pass through a context`);
+  return code;
+}
+
+export const isRef = (code: number): boolean => code === 0x70 || code === 0x6f;
+
+function f32Bytes(v: number): number[] {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setFloat32(0, v, true);
+  return [...b];
+}
+
+function f64Bytes(v: number): number[] {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setFloat64(0, v, true);
+  return [...b];
+}
+
+export class Emitter {
+  readonly out: number[] = [];
+  readonly locals: number[] = [];
+  readonly types: Array<[number[], number[]]> = [];
+  readonly features = new Set<Feature>();
+  /** Value type codes of the wrapped function's results. */
+  readonly results: number[];
+  private identityIndex: number | undefined;
+  table: number[] | undefined;
+  private readonly scratch = new Map<string, number>();
+
+  constructor(readonly shape: FunctionShape) {
+    this.results = shape.results.map(typeCode);
+  }
+
+  emit(...bytes: number[]): void {
+    for (const b of bytes) this.out.push(b);
+  }
+
+  /** A fresh local of type `code`. */
+  local(code: number): number {
+    this.locals.push(code);
+    return this.shape.localCount + this.locals.length - 1;
+  }
+
+  /** Scratch local `slot` of numeric type `t`, shared by all pure and dead code. */
+  scratchLocal(t: NumType, slot = 0): number {
+    const key = `${t}/${slot}`;
+    let index = this.scratch.get(key);
+    if (index === undefined) {
+      index = this.local(CODES[t]!);
+      this.scratch.set(key, index);
+    }
+    return index;
+  }
+
+  typeIndex(params: number[], results: number[]): number {
+    const key = `${params}/${results}`;
+    let i = this.types.findIndex(([p, r]) => `${p}/${r}` === key);
+    if (i < 0) i = this.types.push([params, results]) - 1;
+    return this.shape.typeCount + i;
+  }
+
+  /** A block type: empty, one result, or (multi-value) a type index. */
+  blockType(params: number[], results: number[]): number[] {
+    if (params.length === 0 && results.length === 0) return [0x40];
+    if (params.length === 0 && results.length === 1) return [results[0]!];
+    this.features.add('multi-value');
+    return sleb(this.typeIndex(params, results));
+  }
+
+  /** The identity function over the results (appended once): its index. */
+  identity(): number {
+    if (this.identityIndex === undefined) {
+      if (this.results.length > 1) this.features.add('multi-value');
+      this.typeIndex(this.results, this.results);
+      this.identityIndex = this.shape.funcCount;
+    }
+    return this.identityIndex;
+  }
+
+  /** The appended functions: the identity, if any construct called it. */
+  identityFunctions(): NewFunction[] {
+    if (this.identityIndex === undefined) return [];
+    const body = [...this.results.flatMap((_, i) => [0x20, ...uleb(i)]), 0x0b];
+    return [{ type: this.typeIndex(this.results, this.results), locals: [], body }];
+  }
+
+  /** The table holding the identity function at slot 0: its index. */
+  identityTable(): number {
+    this.table ??= [this.identity()];
+    // a second table (call_indirect's table immediate ≠ 0, elem segment flag 2) is reference-types
+    if (this.shape.tableCount > 0) this.features.add('reference-types');
+    return this.shape.tableCount;
+  }
+
+  const(c: Const): void {
+    this.constOf(CODES[c.t]!, c.v);
+  }
+
+  /** A constant of value type `code` derived from `v` (never observed: only its type matters). */
+  constOf(code: number, v: number): void {
+    switch (code) {
+      case 0x7f:
+        return this.emit(0x41, ...sleb(v | 0));
+      case 0x7e:
+        return this.emit(0x42, ...sleb(Math.trunc(v)));
+      case 0x7d:
+        return this.emit(0x43, ...f32Bytes(v));
+      case 0x7c:
+        return this.emit(0x44, ...f64Bytes(v));
+      case 0x7b:
+        this.features.add('simd');
+        return this.emit(0xfd, ...uleb(12), ...new Array<number>(16).fill(v & 0xff));
+      default:
+        this.features.add('reference-types');
+        return this.emit(0xd0, code);
+    }
+  }
+
+  i32(v: number): void {
+    this.emit(0x41, ...sleb(v | 0));
+  }
+
+  localOp(op: 0x20 | 0x21 | 0x22, index: number): void {
+    this.emit(op, ...uleb(index));
+  }
+
+  /** A counted loop's back edge: `--counter != 0` branches to the loop's own label. */
+  backEdge(counter: number): void {
+    this.localOp(0x20, counter);
+    this.emit(0x41, 1, 0x6b); // i32.const 1; i32.sub
+    this.localOp(0x22, counter);
+    this.emit(0x0d, 0x00);
+  }
+}
