@@ -1,22 +1,82 @@
 /**
- * End to end: generated core-trap cases per second (generate → execute in the worker pool →
- * judge), against the raw engine doing only compile + instantiate + call of the same modules
- * on this thread. The ratio is the cost of isolation, classification and judging.
+ * End to end: generated core-trap cases per second (generate → execute in the reference
+ * runtime's pool → judge), against the raw engine doing only compile + instantiate + call of the
+ * same modules on this thread. The ratio is the cost of isolation, classification and judging;
+ * each trapcheck row's note gives it as the issue states it (cases/s ÷ raw cases/s).
+ *
+ * Plus the guarded invoke: `guardedCall` (src/runtime/exec.ts, what every invoke step goes
+ * through) in a function that catches, as the executor's guard does, against a raw call of the
+ * same export, both in this thread; its note gives call time ÷ raw call time.
  */
 import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { runSuite } from '../src/conformance/suite.ts';
 import type { GenerationJob } from '../src/cli/generation-pool.ts';
 import { GenerationPool } from '../src/cli/generation-pool.ts';
+import { guardedCall } from '../src/runtime/exec.ts';
 import { createReferenceRuntime, defaultReferenceProcesses } from '../src/runtimes/reference.ts';
 import { WA } from '../src/runtime/wasm-api.ts';
+import { BENCH_MODULE } from './invoke.bench.ts';
 import type { BenchRow } from './harness.ts';
 import { runGroup } from './harness.ts';
 
 const BATCH = 2000;
+const CALLS = 1000;
 
 function* jobs(seed: number): Generator<GenerationJob> {
   for (let i = 0; i < BATCH; i++) yield ['core-traps', seed, i];
+}
+
+/** The issue's figures as notes: throughput ÷ the raw baseline's for cases, time ÷ raw time for calls. */
+function noted(rows: BenchRow[], how: 'throughput' | 'time'): BenchRow[] {
+  return rows.map((r, i) => {
+    if (i === 0 || r.ratio === undefined) return r;
+    const figure = how === 'throughput' ? `${(1 / r.ratio).toFixed(2)}× raw cases/s` : `${r.ratio.toFixed(2)}× raw call time`;
+    return { ...r, note: r.note ? `${figure}; ${r.note}` : figure };
+  });
+}
+
+const FAILED = Symbol('failed');
+
+/** The executor's shape: the call in a function of its own that catches (a trap is a result). */
+function guarded(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+  try {
+    return guardedCall(fn, args);
+  } catch {
+    return FAILED;
+  }
+}
+
+async function guardedInvoke(): Promise<BenchRow[]> {
+  const add = new WA.Instance(new WA.Module(BENCH_MODULE), {}).exports['add'] as (a: number, b: number) => number;
+  const fn = add as (...a: unknown[]) => unknown;
+  const args: unknown[] = [0, 1];
+  let sink = 0;
+  const rows = await runGroup('e2e invoke', [
+    {
+      name: 'raw exports.add(i, 1)',
+      opsPerCall: CALLS,
+      fn: () => {
+        let acc = 0;
+        for (let i = 0; i < CALLS; i++) acc += add(i, 1);
+        sink ^= acc;
+      },
+    },
+    {
+      name: 'guarded: guardedCall(add, [i, 1]) in a function that catches',
+      opsPerCall: CALLS,
+      fn: () => {
+        let acc = 0;
+        for (let i = 0; i < CALLS; i++) {
+          args[0] = i;
+          acc += guarded(fn, args) as number;
+        }
+        sink ^= acc;
+      },
+    },
+  ]);
+  if (sink === 0.5) console.log(sink); // keep results alive
+  return noted(rows, 'time');
 }
 
 export default async function e2e(): Promise<BenchRow[]> {
@@ -52,9 +112,10 @@ export default async function e2e(): Promise<BenchRow[]> {
         { name: `trapcheck: execute+judge (pre-generated, processes: ${processes})`, fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
         { name: 'trapcheck: generate+execute+judge (in-process pool, processes: 0)', fn: async () => runSuite(generation.generate(jobs(seed++)), [inProcess]), opsPerCall: BATCH },
       ],
-      { time: 6000, warmupTime: 500 },
+      // one operation is 2,000 cases (~1 s): a dozen samples per row, not tinybench's default 64
+      { time: 6000, warmupTime: 500, iterations: 12 },
     );
-    return rows;
+    return [...noted(rows, 'throughput'), ...(await guardedInvoke())];
   } finally {
     Error.stackTraceLimit = 10;
     await Promise.all([runtime.close(), inProcess.close(), generation.close()]);

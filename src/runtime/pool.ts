@@ -9,6 +9,9 @@
  *
  * Observations of the steps before a hung step were lost with the worker, so the supervisor
  * recovers them by re-running that case's prefix (steps before the hung one) on a healthy worker.
+ *
+ * A packed chunk (runPacked: a child process serving its parent) goes to one worker as bytes;
+ * this thread unpacks it only if a worker is lost under it.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +20,8 @@ import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
 import type { Observation, StepObservation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import type { RunnableCase } from './exec.ts';
+import type { PackedCases } from './packed.ts';
+import { ownBuffer, unpackChunk } from './packed.ts';
 import { P_CASE, P_JOB, P_STEP, PROGRESS_BYTES, progressView, wallMs } from './progress.ts';
 import type { Progress } from './progress.ts';
 import type { SpawnRequest } from './threads/imports.ts';
@@ -51,7 +56,10 @@ interface Batch {
 
 interface Job {
   id: number;
-  cases: PoolCase[];
+  /** The cases; for a packed job, unpacked only when this thread needs them (a lost worker). */
+  cases: PoolCase[] | undefined;
+  /** The cases as bytes (runPacked). */
+  packed?: PackedCases;
   /** Where each case's observation goes. */
   targets: Array<(obs: Observation) => void>;
   maxSteps?: number;
@@ -67,6 +75,12 @@ interface Job {
 
 /** How long a threads job may wait for warm thread workers before it runs anyway. */
 const THREAD_WARMUP_MS = 30_000;
+/**
+ * Thread workers a threads job waits for: one case spawns up to four threads (thread-panic), and
+ * each cold worker a spawn meets costs its case seconds of its budget under load (a child
+ * process's pool has one case worker, so `size * 2` alone meant two).
+ */
+const WARM_THREADS_PER_CASE = 4;
 
 interface Slot {
   worker: Worker;
@@ -167,16 +181,33 @@ export class WorkerPool {
         const job: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: 0 };
         for (let i = start; i < Math.min(cases.length, start + chunk); i++) {
           const pc = toPoolCase(cases[i]!);
-          // wasi-threads ahead: warm thread workers now; the job waits for them (see holdUntil)
-          if (pc.threads) {
-            while (this.threadSlots.size < this.size * 2) this.spawnThreadWorker();
-            job.holdUntil ??= wallMs() + THREAD_WARMUP_MS;
-          }
-          job.cases.push(pc);
+          if (pc.threads) this.warmThreads(job);
+          job.cases!.push(pc);
           job.targets.push((obs) => this.settle(batch, i, obs));
         }
         this.queue.push(job);
       }
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Runs a packed chunk (runtime/packed.ts) as one job: one worker, one message each way. Same
+   * guarantees as `run`: a hung or crashed case gets its outcome, the rest run again.
+   */
+  runPacked(packed: PackedCases): Promise<Observation[]> {
+    if (this.closed) return Promise.reject(new Error('reference runtime: the pool is closed'));
+    const n = packed.timeouts.length;
+    if (n === 0) return Promise.resolve([]);
+    return new Promise<Observation[]>((resolve) => {
+      const batch: Batch = { results: new Array(n), pending: n, resolve };
+      this.batches.add(batch);
+      // bytes of their own: a view into an IPC message would clone the whole message buffer
+      const own: PackedCases = { ...packed, bytes: ownBuffer(packed.bytes) };
+      const job: Job = { id: this.nextJob++, cases: undefined, packed: own, targets: [], unattributed: 0 };
+      for (let i = 0; i < n; i++) job.targets.push((obs) => this.settle(batch, i, obs));
+      if (own.threads) this.warmThreads(job);
+      this.queue.push(job);
       this.dispatch();
     });
   }
@@ -212,6 +243,16 @@ export class WorkerPool {
 
   // --- thread workers (wasi-threads) -----------------------------------------------------------
 
+  private warmThreadTarget(): number {
+    return Math.max(this.size * 2, WARM_THREADS_PER_CASE);
+  }
+
+  /** wasi-threads ahead: warm thread workers now; the job waits for them (see holdUntil). */
+  private warmThreads(job: Job): void {
+    while (this.threadSlots.size < this.warmThreadTarget()) this.spawnThreadWorker();
+    job.holdUntil ??= wallMs() + THREAD_WARMUP_MS;
+  }
+
   private spawnThreadWorker(): ThreadSlot {
     const worker = new Worker(this.workerUrl, {
       workerData: { progress: new SharedArrayBuffer(PROGRESS_BYTES), role: 'thread' },
@@ -246,7 +287,7 @@ export class WorkerPool {
     if (!t) {
       t = this.spawnThreadWorker();
       // warm a spare too: the next spawn of a busy pool should not wait for a cold worker
-      if (this.threadSlots.size < this.size * 4) this.spawnThreadWorker();
+      if (this.threadSlots.size < Math.max(this.size * 4, WARM_THREADS_PER_CASE)) this.spawnThreadWorker();
     }
     const token = this.nextToken++;
     t.token = token;
@@ -390,7 +431,7 @@ export class WorkerPool {
     if (job.holdUntil === undefined) return true;
     let ready = 0;
     for (const t of this.threadSlots) if (t.ready && !t.retired) ready++;
-    return ready >= Math.min(this.size * 2, this.threadSlots.size) || wallMs() >= job.holdUntil;
+    return ready >= Math.min(this.warmThreadTarget(), this.threadSlots.size) || wallMs() >= job.holdUntil;
   }
 
   private dispatch(): void {
@@ -402,7 +443,8 @@ export class WorkerPool {
       const job = this.queue.splice(next, 1)[0]!;
       slot.job = job;
       slot.worker.ref();
-      const msg: RunMessage = { type: 'run', id: job.id, cases: job.cases };
+      // packed bytes are cloned, not transferred: this thread keeps them in case the worker is lost
+      const msg: RunMessage = { type: 'run', id: job.id, cases: job.packed ? job.packed.bytes : job.cases! };
       if (job.maxSteps !== undefined) msg.maxSteps = job.maxSteps;
       slot.worker.postMessage(msg);
     }
@@ -438,7 +480,7 @@ export class WorkerPool {
       if (Atomics.load(words, P_JOB) !== job.id) continue;
       const idx = Atomics.load(words, P_CASE);
       if (idx < 0) continue;
-      const budget = job.cases[idx]?.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+      const budget = (job.packed ? job.packed.timeouts[idx] : job.cases![idx]?.timeoutMs) ?? DEFAULT_CASE_TIMEOUT_MS;
       if (now - times[0]! <= budget) continue;
       // stuck: retire the worker, blame the case, replace the worker
       slot.retired = true;
@@ -460,7 +502,7 @@ export class WorkerPool {
     const { words } = progress;
     const idx = Atomics.load(words, P_JOB) === job.id ? Atomics.load(words, P_CASE) : -1;
     const step = Atomics.load(words, P_STEP);
-    if (idx < 0 || idx >= job.cases.length) {
+    if (idx < 0 || idx >= job.targets.length) {
       // died between cases (or before the first): nobody to blame; retry a few times
       if (++job.unattributed > 2) {
         job.targets.forEach((t) => t({ steps: [{ outcome }], stdout: '', stderr: '' }));
@@ -469,15 +511,21 @@ export class WorkerPool {
       this.queue.unshift(job);
       return;
     }
-    const rest: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: job.unattributed };
-    if (job.maxSteps !== undefined) rest.maxSteps = job.maxSteps;
-    job.cases.forEach((c, i) => {
+    // the rest of the job runs again as plain cases (a lost packed job is unpacked here, once)
+    const cases = job.cases ?? unpackChunk<PoolCase>(job.packed!);
+    const rest: PoolCase[] = [];
+    const restTargets: Array<(obs: Observation) => void> = [];
+    cases.forEach((c, i) => {
       if (i === idx) return;
-      rest.cases.push(c);
-      rest.targets.push(job.targets[i]!);
+      rest.push(c);
+      restTargets.push(job.targets[i]!);
     });
-    if (rest.cases.length > 0) this.queue.unshift(rest);
-    this.recoverPrefix(job.cases[idx]!, step, outcome, job.targets[idx]!);
+    if (rest.length > 0) {
+      const again: Job = { id: this.nextJob++, cases: rest, targets: restTargets, unattributed: job.unattributed };
+      if (job.maxSteps !== undefined) again.maxSteps = job.maxSteps;
+      this.queue.unshift(again);
+    }
+    this.recoverPrefix(cases[idx]!, step, outcome, job.targets[idx]!);
   }
 
   /**

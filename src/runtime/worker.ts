@@ -2,6 +2,8 @@
  * A pooled worker of the reference runtime: runs chunks of cases with the step executor and
  * posts their observations back in one message. Traps are caught here (a trap escaping a
  * worker loses its class). The progress word tells the supervisor which case and step run.
+ * A chunk may arrive packed (runtime/packed.ts: cases from a supervisor in another process,
+ * which its child's main thread forwarded as bytes).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Observation } from '../observation.ts';
@@ -9,6 +11,7 @@ import type { CallRuntime, ExecOptions, ProcessRuntime, RunnableCase, ThreadRunt
 import { executeCase } from './exec.ts';
 import type { SpawnRequest } from './threads/imports.ts';
 import { P_CASE, P_JOB, P_STEP, progressView, wallMs } from './progress.ts';
+import { unpackCases } from './packed.ts';
 
 // ~80% of a trap round trip is stack capture (feasibility §8): guests never see JS stacks.
 Error.stackTraceLimit = 0;
@@ -16,9 +19,16 @@ Error.stackTraceLimit = 0;
 export interface RunMessage {
   type: 'run';
   id: number;
-  cases: RunnableCase[];
+  /** The cases, or the bytes of runtime/packed.ts packCases. */
+  cases: RunnableCase[] | Uint8Array;
   /** Prefix re-runs: execute only this many steps of each case. */
   maxSteps?: number;
+}
+/** A run message with its cases unpacked. */
+interface RunJob {
+  id: number;
+  cases: RunnableCase[];
+  maxSteps: number | undefined;
 }
 /** The supervisor hands this worker one spawned wasm thread of a process (wasi-threads). */
 export interface ThreadMessage extends Omit<SpawnRequest, 'type'> {
@@ -50,48 +60,55 @@ async function loadThreads(): Promise<ThreadRuntime> {
   return { create: (c) => new ThreadedProcess(c, { post }) };
 }
 
-port.on('message', onMessage);
-function onMessage(m: RunMessage | ThreadMessage): void {
-  if (m.type === 'thread') {
-    if (runThread) {
+port.on('message', (m: RunMessage | ThreadMessage) => {
+  if (m.type === 'thread') runThreadMessage(m);
+  else if (m.type === 'run') {
+    const cases = m.cases instanceof Uint8Array ? unpackCases(m.cases) : m.cases;
+    prepare({ id: m.id, cases, maxSteps: m.maxSteps });
+  }
+});
+
+function runThreadMessage(m: ThreadMessage): void {
+  if (runThread) {
+    runThread(m, post);
+    port.postMessage({ type: 'thread-done', token: m.token } satisfies WorkerReply);
+  } else
+    void import('./threads/thread-worker.ts').then((t) => {
+      runThread = t.runThread;
       runThread(m, post);
       port.postMessage({ type: 'thread-done', token: m.token } satisfies WorkerReply);
-    } else
-      void import('./threads/thread-worker.ts').then((t) => {
-        runThread = t.runThread;
-        runThread(m, post);
-        port.postMessage({ type: 'thread-done', token: m.token } satisfies WorkerReply);
-      });
-    return;
-  }
-  if (m.type !== 'run') return;
-  if (!processes && m.cases.some((c) => c.lunatic)) {
+    });
+}
+
+/** Loads what the job's cases need on first need (binaryen-backed hosts), then runs it. */
+function prepare(job: RunJob): void {
+  if (!processes && job.cases.some((c) => c.lunatic)) {
     // Lunatic processes: loaded on first need (binaryen: fuel + asyncify instrumentation)
     void import('./process/runtime.ts').then((p) => {
       processes = p.processRuntime;
-      onMessage(m);
+      prepare(job);
     });
     return;
   }
-  if (!calls && m.cases.some((c) => (c.fuel || c.asyncify) && !c.lunatic)) {
+  if (!calls && job.cases.some((c) => (c.fuel || c.asyncify) && !c.lunatic)) {
     // fuel / asyncify core cases: instrumentation loaded on first need (binaryen)
     void import('./calls/instrument.ts').then((i) => {
       calls = i.callRuntime;
-      onMessage(m);
+      prepare(job);
     });
     return;
   }
-  if (!threads && m.cases.some((c) => c.threads)) {
+  if (!threads && job.cases.some((c) => c.threads)) {
     void loadThreads().then((t) => {
       threads = t;
-      runJob(m);
+      runJob(job);
     });
     return;
   }
-  runJob(m);
+  runJob(job);
 }
 
-function runJob(m: RunMessage): void {
+function runJob(m: RunJob): void {
   const observations: Observation[] = new Array(m.cases.length);
   Atomics.store(words, P_JOB, m.id);
   const options: ExecOptions = m.maxSteps === undefined ? { onStep } : { onStep, maxSteps: m.maxSteps };

@@ -22,6 +22,8 @@ import type { Observation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import type { PoolCase, PoolOptions } from '../runtime/pool.ts';
 import { toPoolCase } from '../runtime/pool.ts';
+import type { PackedCases } from '../runtime/packed.ts';
+import { packCases } from '../runtime/packed.ts';
 import type { ChildPoolOptions, FromChild, ToChild } from './reference-child.ts';
 
 export interface ProcessPoolOptions extends PoolOptions {
@@ -46,14 +48,44 @@ const STDERR_KEEP = 2048;
 /**
  * With one child per core the cores are already full, and V8's background threads (concurrent
  * GC, wasm compilation tasks, a 4-thread platform pool per process) only add contention: off,
- * execute-only throughput on 2 cores rises from ~4,600 to ~5,600-5,900 cases/s. They change
- * timing only, never an observation (the determinism test compares against the in-process pool).
+ * execute-only throughput on 2 cores rises from ~4,600 to ~5,600-5,900 cases/s.
+ *
+ * Without the trap handler, V8 checks memory bounds in the compiled code instead of reserving
+ * ~10 GiB of guard pages per memory: a case's memory reservation is at most its maximum (4 GiB
+ * undeclared), so freeing one tears down far fewer page tables, and V8's address-space limit
+ * forces a full GC 2.5× less often. Generated core-traps cases: children's CPU per case −20%,
+ * cases/s +35% on 2 cores (15 interleaved runs). An out-of-bounds access traps with the same
+ * message either way; Node versions without the flag simply keep the trap handler.
+ *
+ * Eager (Liftoff) compilation: V8 11 posts four delayed "lazy compilation metrics" tasks (5 s to
+ * 120 s) at the first instantiation of every lazily compiled module; at ~1,000 modules a second
+ * they keep a platform thread busy with timers (~7% of a child's CPU), and the lazy-compile
+ * stubs cost more than compiling a generated module's few functions up front: children's CPU
+ * per case −6 to −10% (core-traps, wasi-exit, controls). Validation was eager already, so a
+ * module is accepted or rejected as before. Its price is paid where a case worker first loads
+ * binaryen (fuel, Asyncify, wasi-threads, Lunatic cases: ~0.5 s more), before the case's budget
+ * starts; thread workers never load it.
+ *
+ * All of these change timing only, never an observation (the determinism test compares against
+ * the in-process pool, which keeps the host's defaults).
  */
-export const CHILD_EXEC_ARGV: readonly string[] = ['--single-threaded', '--v8-pool-size=1'];
+export const CHILD_EXEC_ARGV: readonly string[] = [
+  '--single-threaded',
+  '--v8-pool-size=1',
+  '--no-wasm-lazy-compilation',
+  ...(nodeAccepts('--disable-wasm-trap-handler') ? ['--disable-wasm-trap-handler'] : []),
+];
+
+/** Whether this Node has the option (the gjs driver bundles this module too, under a `process` without the set). */
+function nodeAccepts(option: string): boolean {
+  return (process.allowedNodeEnvironmentFlags as ReadonlySet<string> | undefined)?.has(option) === true;
+}
 
 interface Chunk {
   id: number;
   cases: PoolCase[];
+  /** The cases as sent (packed once, at first dispatch; a retry resends the same bytes). */
+  packed?: PackedCases;
   targets: Array<(obs: Observation) => void>;
   /** Set once the chunk was lost with a child: it then runs alone, and a second loss is a crash. */
   suspect: boolean;
@@ -121,8 +153,10 @@ export class ProcessPool {
         results[i] = obs;
         if (--pending === 0) resolve(results);
       };
-      // balanced: about four chunks per child, so a slow chunk (a hung case) does not hold the tail
-      const size = Math.max(1, Math.min(this.maxChunk, Math.ceil(cases.length / (this.size * 4))));
+      // Two chunks per child: each chunk costs its child's supervising thread a few messages
+      // (measured: 45 µs of it per case at four 32-case chunks per child, 30 at two), and callers
+      // keep a second batch in flight (runSuite, campaigns), so a slow chunk does not idle a core.
+      const size = Math.max(1, Math.min(this.maxChunk, Math.ceil(cases.length / (this.size * 2))));
       for (let start = 0; start < cases.length; start += size) {
         const chunk: Chunk = { id: this.nextChunk++, cases: [], targets: [], suspect: false, started: false, unstarted: 0 };
         for (let i = start; i < Math.min(cases.length, start + size); i++) {
@@ -267,7 +301,8 @@ export class ProcessPool {
       best.inflight.set(head.id, head);
       if (best.deadline === Infinity) best.deadline = performance.now();
       best.deadline += this.allowance([head]);
-      best.proc.send({ t: 'run', id: head.id, cases: head.cases } satisfies ToChild, undefined, undefined, () => undefined);
+      head.packed ??= packCases(head.cases);
+      best.proc.send({ t: 'run', id: head.id, cases: head.packed } satisfies ToChild, undefined, undefined, () => undefined);
     }
     const busy = this.busy();
     for (const c of this.children) this.setRef(c, busy);

@@ -1,15 +1,18 @@
 /**
  * One child process of the process-sharded reference runtime (runtimes/process-pool.ts): today's
  * in-process reference runtime (a WorkerPool with its watchdog, wasi-threads and lunatic support)
- * serving whole batches of cases over the IPC channel (`serialization: 'advanced'`, so bytes and
- * BigInts survive). The parent owns scheduling and crash recovery; this side only runs batches.
+ * serving whole batches of cases over the IPC channel (`serialization: 'advanced'`). The parent
+ * owns scheduling and crash recovery; this side only runs batches. Batches arrive packed
+ * (runtime/packed.ts): this thread hands the bytes to a worker without rebuilding the cases.
  */
 import type { Observation } from '../observation.ts';
 import type { PoolCase, PoolOptions } from '../runtime/pool.ts';
 import { WorkerPool } from '../runtime/pool.ts';
+import type { PackedCases } from '../runtime/packed.ts';
+import { unpackChunk } from '../runtime/packed.ts';
 
 /** Parent → child. */
-export type ToChild = { t: 'run'; id: number; cases: PoolCase[] };
+export type ToChild = { t: 'run'; id: number; cases: PackedCases };
 /** Child → parent. */
 export type FromChild =
   | { t: 'ready' }
@@ -41,8 +44,8 @@ export function serve(hooks: ChildHooks = {}): void {
   process.on('message', (m: ToChild) => {
     if (m.t !== 'run') return;
     reply({ t: 'started', id: m.id });
-    hooks.onBatch?.(m.cases);
-    pool.run(m.cases).then(
+    if (hooks.onBatch) hooks.onBatch(unpackChunk<PoolCase>(m.cases));
+    pool.runPacked(m.cases).then(
       (observations) => reply({ t: 'done', id: m.id, observations }),
       (e: unknown) => reply({ t: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
     );
