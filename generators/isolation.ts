@@ -24,6 +24,7 @@ import type { Feature } from '../src/features.ts';
 import type { TrapKind } from '../src/outcome.ts';
 import type { BModule, Expr } from '../src/wasm/builder.ts';
 import { binaryen, buildModule, i64c } from '../src/wasm/builder.ts';
+import { SharedExpr } from '../src/wasm/shared-expr.ts';
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 
@@ -230,6 +231,57 @@ export function model(pl: Plan): ModelProcess[] {
   return out;
 }
 
+// Helpers that are the same in every module (no parameter reaches them): their bodies are built
+// once per binaryen module (SharedExpr). `helper` makes the body build's `fn` would make.
+interface Helper {
+  params: number[];
+  results: number;
+  tree: SharedExpr;
+}
+function helper(params: number[], results: number, make: (m: BModule, c: (v: number) => Expr) => Expr[]): Helper {
+  const tree = new SharedExpr((m) => {
+    const body = make(m, (v) => m.i32.const(v | 0));
+    return body.length === 1 ? body[0]! : m.block(null, body, results);
+  });
+  return { params, results, tree };
+}
+/** die(kind): a trap of the given kind (never returns) */
+function trapBody(m: BModule, c: (v: number) => Expr, t: TrapName): Expr[] {
+  switch (t) {
+    case 'unreachable':
+      return [m.unreachable()];
+    case 'div-zero':
+      return [m.drop(m.i32.div_u(c(7), m.i32.load(0, 4, c(ZERO)))), m.unreachable()];
+    case 'overflow':
+      return [m.drop(m.i32.div_s(c(0x80000000), m.i32.sub(m.i32.load(0, 4, c(ZERO)), c(1)))), m.unreachable()];
+    case 'conversion':
+      return [m.drop(m.i32.trunc_s.f64(m.f64.div(m.f64.convert_s.i32(m.i32.load(0, 4, c(ZERO))), m.f64.convert_s.i32(m.i32.load(0, 4, c(ZERO)))))), m.unreachable()];
+    case 'oob':
+      return [m.drop(m.i32.load(0, 4, c(-16))), m.unreachable()];
+    case 'stack':
+      return [m.drop(m.call('rec', [c(0)], binaryen.i32)), m.unreachable()];
+  }
+}
+const HELPERS: ReadonlyArray<readonly [string, Helper]> = (() => {
+  const { i32, i64, none } = binaryen;
+  return [
+    // send_tag(pid, tag), recv_tag(tag) -> i32
+    ['send_tag', helper([i64, i64], none, (m) => [m.call('create_data', [m.local.get(1, i64), i64c(m, 0n)], none), m.drop(m.call('send', [m.local.get(0, i64)], i32))])],
+    ['recv_tag', helper([i64], i32, (m, c) => [m.i64.store(0, 8, c(TAGBUF), m.local.get(0, i64)), m.call('receive', [c(TAGBUF), c(1), i64c(m, -1n)], i32)])],
+    ['rec', helper([i32], i32, (m, c) => [m.i32.add(m.call('rec', [m.i32.add(m.local.get(0, i32), c(1))], i32), c(1))])],
+    ...TRAPS.map((t, i) => [`die${i}`, helper([], none, (m, c) => trapBody(m, c, t))] as const),
+    // _lunatic_catch_trap(function, pointer): mark *pointer, then trap with kind `function`
+    [
+      '_lunatic_catch_trap',
+      helper([i32, i32], i32, (m, c) => [
+        m.i32.store(0, 4, m.local.get(1, i32), c(0xca7c4)),
+        ...TRAPS.map((_, i) => m.if(m.i32.eq(m.local.get(0, i32), c(i)), m.call(`die${i}`, [], none))),
+        c(77),
+      ]),
+    ],
+  ];
+})();
+
 function build(p: IsolationParams, origin: Origin): Case {
   const pl = plan(p);
   const { n, kids } = pl;
@@ -262,39 +314,7 @@ function build(p: IsolationParams, origin: Origin): Case {
     const fn = (name: string, body: Expr[], params: number[] = [], results = none, vars: number[] = []): void => {
       m.addFunction(name, binaryen.createType(params), results, vars, body.length === 1 ? body[0]! : m.block(null, body, results === none ? none : results));
     };
-    // send_tag(pid, tag), recv_tag(tag) -> i32
-    fn('send_tag', [m.call('create_data', [m.local.get(1, i64), i64c(m, 0n)], none), m.drop(m.call('send', [m.local.get(0, i64)], i32))], [i64, i64]);
-    fn('recv_tag', [m.i64.store(0, 8, c(TAGBUF), m.local.get(0, i64)), m.call('receive', [c(TAGBUF), c(1), i64c(m, -1n)], i32)], [i64], i32);
-    fn('rec', [m.i32.add(m.call('rec', [m.i32.add(m.local.get(0, i32), c(1))], i32), c(1))], [i32], i32);
-    // die(kind): a trap of the given kind (never returns)
-    const trapBody = (t: TrapName): Expr[] => {
-      switch (t) {
-        case 'unreachable':
-          return [m.unreachable()];
-        case 'div-zero':
-          return [m.drop(m.i32.div_u(c(7), m.i32.load(0, 4, c(ZERO)))), m.unreachable()];
-        case 'overflow':
-          return [m.drop(m.i32.div_s(c(0x80000000), m.i32.sub(m.i32.load(0, 4, c(ZERO)), c(1)))), m.unreachable()];
-        case 'conversion':
-          return [m.drop(m.i32.trunc_s.f64(m.f64.div(m.f64.convert_s.i32(m.i32.load(0, 4, c(ZERO))), m.f64.convert_s.i32(m.i32.load(0, 4, c(ZERO)))))), m.unreachable()];
-        case 'oob':
-          return [m.drop(m.i32.load(0, 4, c(-16))), m.unreachable()];
-        case 'stack':
-          return [m.drop(m.call('rec', [c(0)], i32)), m.unreachable()];
-      }
-    };
-    TRAPS.forEach((t, i) => fn(`die${i}`, trapBody(t)));
-    // _lunatic_catch_trap(function, pointer): mark *pointer, then trap with kind `function`
-    fn(
-      '_lunatic_catch_trap',
-      [
-        m.i32.store(0, 4, m.local.get(1, i32), c(0xca7c4)),
-        ...TRAPS.map((_, i) => m.if(m.i32.eq(m.local.get(0, i32), c(i)), m.call(`die${i}`, [], none))),
-        c(77),
-      ],
-      [i32, i32],
-      i32,
-    );
+    for (const [name, shared] of HELPERS) m.addFunction(name, binaryen.createType(shared.params), shared.results, [], shared.tree.in(m));
     m.addFunctionExport('_lunatic_catch_trap', '_lunatic_catch_trap');
     const sig = (pid: number): Expr[] => {
       const b = sigData(pid);

@@ -23,6 +23,7 @@ import type { Feature } from '../src/features.ts';
 import type { TrapKind } from '../src/outcome.ts';
 import type { BModule, Expr } from '../src/wasm/builder.ts';
 import { binaryen, buildModule, i64c } from '../src/wasm/builder.ts';
+import { SharedExpr } from '../src/wasm/shared-expr.ts';
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 
@@ -89,6 +90,50 @@ const JOIN = 16; // + 4*i, i = 1..7
 const SCRATCH = 1024; // + 128*i per thread: iovec, counts, poll subscription/event, read buffer
 const TEXT = 4096;
 const PAGE = 65536;
+
+// Helper bodies that are the same in every module (no parameter reaches them): built once per
+// binaryen module (SharedExpr). `asBody` makes what `fn` would: one statement as is, more in a block.
+const asBody = (m: BModule, stmts: Expr[]): Expr => (stmts.length === 1 ? stmts[0]! : m.block(null, stmts));
+const c32 = (m: BModule, v: number): Expr => m.i32.const(v | 0);
+/** forever(): an infinite wait on a word nobody changes */
+const FOREVER_BODY = new SharedExpr((m) =>
+  asBody(m, [m.loop('f', m.block(null, [m.drop(m.memory.atomic.wait32(c32(m, FOREVER), c32(m, 0), i64c(m, -1n))), m.br('f')]))]),
+);
+/** await_at_least(addr, n): wait until *addr >= n (atomic waits, no sleeping) */
+const AWAIT_BODY = new SharedExpr((m) => {
+  const i32 = binaryen.i32;
+  return asBody(m, [
+    m.loop(
+      'w',
+      m.block(null, [
+        m.local.set(2, m.i32.atomic.load(0, m.local.get(0, i32))),
+        m.if(m.i32.ge_s(m.local.get(2, i32), m.local.get(1, i32)), m.return()),
+        m.drop(m.memory.atomic.wait32(m.local.get(0, i32), m.local.get(2, i32), i64c(m, -1n))),
+        m.br('w'),
+      ]),
+    ),
+  ]);
+});
+const PARK_BODY = new SharedExpr((m) => asBody(m, [m.drop(m.i32.atomic.rmw.add(0, c32(m, PARK), c32(m, 1))), m.drop(m.memory.atomic.notify(c32(m, PARK), c32(m, -1)))]));
+/** write(fd, ptr, len) using this thread's scratch iovec (scratch base in param 3) */
+const WRITE_BODY = new SharedExpr((m) => {
+  const i32 = binaryen.i32;
+  return asBody(m, [
+    m.i32.store(0, 4, m.local.get(3, i32), m.local.get(1, i32)),
+    m.i32.store(4, 4, m.local.get(3, i32), m.local.get(2, i32)),
+    m.drop(m.call('fd_write', [m.local.get(0, i32), m.local.get(3, i32), c32(m, 1), m.i32.add(m.local.get(3, i32), c32(m, 8))], i32)),
+  ]);
+});
+/** read(scratch): fd_read(0) of 16 bytes; blocks forever on a stdin that never closes */
+const READ_BODY = new SharedExpr((m) => {
+  const i32 = binaryen.i32;
+  return asBody(m, [
+    m.i32.store(0, 4, m.local.get(0, i32), m.i32.add(m.local.get(0, i32), c32(m, 96))),
+    m.i32.store(4, 4, m.local.get(0, i32), c32(m, 16)),
+    m.drop(m.call('fd_read', [c32(m, 0), m.local.get(0, i32), c32(m, 1), m.i32.add(m.local.get(0, i32), c32(m, 8))], i32)),
+  ]);
+});
+const REC_BODY = new SharedExpr((m) => asBody(m, [m.i32.add(m.call('rec', [m.i32.add(m.local.get(0, binaryen.i32), c32(m, 1))], binaryen.i32), c32(m, 1))]));
 
 interface Plan {
   /** Per spawned thread 1..k: its role. */
@@ -172,38 +217,14 @@ function build(p: ThreadPanicParams, origin: Origin): Case {
     const fn = (name: string, body: Expr[], vars: number[] = [], params = none, results = none): void => {
       m.addFunction(name, params, results, vars, body.length === 1 ? body[0]! : m.block(null, body));
     };
-    // forever(): an infinite wait on a word nobody changes
-    fn('forever', [m.loop('f', m.block(null, [m.drop(m.memory.atomic.wait32(c(FOREVER), c(0), i64c(m, -1n))), m.br('f')]))]);
-    // await_at_least(addr, n): wait until *addr >= n (atomic waits, no sleeping)
-    fn(
-      'await',
-      [
-        m.loop(
-          'w',
-          m.block(null, [
-            m.local.set(2, m.i32.atomic.load(0, m.local.get(0, i32))),
-            m.if(m.i32.ge_s(m.local.get(2, i32), m.local.get(1, i32)), m.return()),
-            m.drop(m.memory.atomic.wait32(m.local.get(0, i32), m.local.get(2, i32), i64c(m, -1n))),
-            m.br('w'),
-          ]),
-        ),
-      ],
-      [i32],
-      binaryen.createType([i32, i32]),
-    );
-    fn('park', [m.drop(m.i32.atomic.rmw.add(0, c(PARK), c(1))), notifyAll(PARK)]);
+    const shared = (name: string, tree: SharedExpr, vars: number[] = [], params = none, results = none): void => {
+      m.addFunction(name, params, results, vars, tree.in(m));
+    };
+    shared('forever', FOREVER_BODY);
+    shared('await', AWAIT_BODY, [i32], binaryen.createType([i32, i32]));
+    shared('park', PARK_BODY);
     fn('busy', [m.loop('b', m.block(null, [m.local.set(0, m.i32.add(m.local.get(0, i32), c(1))), m.br('b', m.i32.lt_u(m.local.get(0, i32), c(Math.max(1, p.busy))))]))], [i32]);
-    // write(fd, ptr, len) using this thread's scratch iovec (scratch base in param 3)
-    fn(
-      'write',
-      [
-        m.i32.store(0, 4, m.local.get(3, i32), m.local.get(1, i32)),
-        m.i32.store(4, 4, m.local.get(3, i32), m.local.get(2, i32)),
-        m.drop(m.call('fd_write', [m.local.get(0, i32), m.local.get(3, i32), c(1), m.i32.add(m.local.get(3, i32), c(8))], i32)),
-      ],
-      [],
-      binaryen.createType([i32, i32, i32, i32]),
-    );
+    shared('write', WRITE_BODY, [], binaryen.createType([i32, i32, i32, i32]));
     // sleep(scratch): poll_oneoff with one relative monotonic clock subscription (a virtual sleep)
     fn(
       'sleep',
@@ -219,18 +240,8 @@ function build(p: ThreadPanicParams, origin: Origin): Case {
       [],
       binaryen.createType([i32]),
     );
-    // read(scratch): fd_read(0) of 16 bytes; blocks forever on a stdin that never closes
-    fn(
-      'read',
-      [
-        m.i32.store(0, 4, m.local.get(0, i32), m.i32.add(m.local.get(0, i32), c(96))),
-        m.i32.store(4, 4, m.local.get(0, i32), c(16)),
-        m.drop(m.call('fd_read', [c(0), m.local.get(0, i32), c(1), m.i32.add(m.local.get(0, i32), c(8))], i32)),
-      ],
-      [],
-      binaryen.createType([i32]),
-    );
-    fn('rec', [m.i32.add(m.call('rec', [m.i32.add(m.local.get(0, i32), c(1))], i32), c(1))], [], binaryen.createType([i32]), i32);
+    shared('read', READ_BODY, [], binaryen.createType([i32]));
+    shared('rec', REC_BODY, [], binaryen.createType([i32]), i32);
 
     // The terminating instruction, at call depth p.depth.
     const terminal = (): Expr[] => {

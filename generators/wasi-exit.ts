@@ -13,6 +13,7 @@ import type { Case, Step } from '../src/case.ts';
 import type { Feature } from '../src/features.ts';
 import type { BModule, Expr } from '../src/wasm/builder.ts';
 import { binaryen, buildModule } from '../src/wasm/builder.ts';
+import { SharedExpr } from '../src/wasm/shared-expr.ts';
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 
@@ -100,13 +101,15 @@ function expectedOutput(writes: readonly WasiWrite[], fd: 1 | 2): string {
  * more than WASI promises. This one advances a copy of the iovecs past what was written and
  * writes again; it stops on an error or on a write of nothing (never spins). A runtime that
  * reports bytes as written without writing them still shows as missing output.
+ *
+ * The body is the same in every module: built once per binaryen module (SharedExpr).
  */
-function addWriteAll(m: BModule): void {
+const WRITE_ALL_BODY = new SharedExpr((m: BModule): Expr => {
   const i32 = binaryen.i32;
   const [FD, IOVS, COUNT, I, N, P, LEN] = [0, 1, 2, 3, 4, 5, 6];
   const get = (l: number): Expr => m.local.get(l, i32);
   const c = (v: number): Expr => m.i32.const(v);
-  const body = m.block(null, [
+  return m.block(null, [
     // copy the iovecs: the originals are the module's data, and a later step may write them again
     m.local.set(I, c(0)),
     m.loop(
@@ -154,7 +157,11 @@ function addWriteAll(m: BModule): void {
       ),
     ]),
   ]);
-  m.addFunction('write_all', binaryen.createType([i32, i32, i32]), binaryen.none, [i32, i32, i32, i32], body);
+});
+
+function addWriteAll(m: BModule): void {
+  const i32 = binaryen.i32;
+  m.addFunction('write_all', binaryen.createType([i32, i32, i32]), binaryen.none, [i32, i32, i32, i32], WRITE_ALL_BODY.in(m));
 }
 
 function build(p: WasiExitParams, origin: Origin): Case {

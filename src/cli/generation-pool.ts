@@ -1,8 +1,10 @@
 /**
- * Generation off the main thread. Building a core-traps module with binaryen costs ~300 µs,
- * about as much as executing it, so on the main thread generation alone caps a run at ~2,000
- * cases/s. The pool spreads it over every core and hands cases back in job order, so a run's
- * case sequence (and its report) is identical to inline generation.
+ * Generation off the main thread. Building a core-traps case costs ~160 µs (binaryen build,
+ * validate and emit in a reused binaryen module, src/wasm/module-reuse.ts), of the order of
+ * executing it, so on the main thread generation alone would cap a run at ~6,000 cases/s and
+ * delay every verdict. The pool spreads it over every core (each worker thread has its own
+ * binaryen instance and reused module) and hands cases back in job order, so a run's case
+ * sequence (and its report) is identical to inline generation.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

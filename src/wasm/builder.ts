@@ -1,9 +1,10 @@
 /**
- * A thin wrapper over binaryen.js (npm `binaryen` 132) for generators: one module per call,
- * the feature set derived from the case's declared features, validate-then-emit, and always
- * `dispose()` (binaryen's heap is manual memory). Emitted bytes are a pure function of what the
- * `define` callback does: no names section, no debug info, no optimisation passes, so the same
- * parameters give the same sha256 on every run and machine (DESIGN §6).
+ * A thin wrapper over binaryen.js (npm `binaryen` 132) for generators: one module per call (built
+ * in a binaryen module reused across calls and emptied in between: ./module-reuse.ts), the
+ * feature set derived from the case's declared features, validate-then-emit. Emitted bytes are a
+ * pure function of what the `define` callback does: no names section, no debug info, no
+ * optimisation passes, so the same parameters give the same sha256 on every run and machine
+ * (DESIGN §6), whatever was built before in the same module.
  *
  * binaryen.js 132 gotchas this file absorbs (reference/feasibility-node20.md §1):
  *   - `Features.BulkMemory` without `Features.BulkMemoryOpt` aborts in C++: both are set together;
@@ -14,6 +15,8 @@
  */
 import binaryen from 'binaryen';
 import type { Feature } from '../features.ts';
+import type { ReuseStats } from './module-reuse.ts';
+import { ModuleReuse } from './module-reuse.ts';
 
 export { binaryen };
 export type BModule = binaryen.Module;
@@ -56,10 +59,18 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
+/** This thread's reused binaryen module (./module-reuse.ts): a fresh wrapper costs more than a build. */
+const modules = new ModuleReuse();
+
 /**
- * Builds one module: `define` adds everything to a fresh binaryen module, which is validated
+ * Builds one module: `define` adds everything to an empty binaryen module, which is validated
  * and emitted. Throws a BuildError naming `generator` when binaryen rejects what was built
  * (a generator bug, never a property of the case).
+ *
+ * The binaryen module is reused across builds (emptied in between; ./module-reuse.ts). It may
+ * still hold the previous build's memory, which `setMemory` replaces: a `define` that does not
+ * call `setMemory` is run again on a fresh module, so it must not depend on having run before
+ * (every generator's define calls setMemory; test/wasm/module-reuse.test.ts checks it).
  */
 export function buildModule(
   generator: string,
@@ -67,28 +78,42 @@ export function buildModule(
   define: (m: BModule) => void,
   patches: readonly BytePatch[] = [],
 ): Uint8Array {
-  const m = new binaryen.Module();
-  try {
-    m.setFeatures(binaryenFeatures(features));
-    define(m);
-    if (!m.validate()) {
-      let text = '';
-      try {
-        text = m.emitText();
-      } catch {
-        /* keep the original error */
-      }
-      throw new BuildError(
-        `generator ${generator}: binaryen rejected the module it built (validation failed; binaryen printed the reason on stderr)` +
-          (text ? `\n${text.slice(0, 4000)}` : ''),
-      );
+  const flags = binaryenFeatures(features);
+  let bytes = modules.build(
+    (m) => {
+      m.setFeatures(flags);
+      define(m);
+    },
+    (m) => validateAndEmit(generator, m),
+  );
+  for (const p of patches) bytes = patchBytes(generator, bytes, p);
+  return bytes;
+}
+
+/** How this thread's builds were served (module reuse, rebuilds, discards). */
+export function moduleReuseStats(): Readonly<ReuseStats> {
+  return modules.stats;
+}
+
+/** Disposes this thread's reused module: the next build starts on a fresh one (tests compare the two). */
+export function discardReusedModule(): void {
+  modules.dispose();
+}
+
+function validateAndEmit(generator: string, m: BModule): Uint8Array {
+  if (!m.validate()) {
+    let text = '';
+    try {
+      text = m.emitText();
+    } catch {
+      /* keep the original error */
     }
-    let bytes = emitUnoptimised(m);
-    for (const p of patches) bytes = patchBytes(generator, bytes, p);
-    return bytes;
-  } finally {
-    m.dispose();
+    throw new BuildError(
+      `generator ${generator}: binaryen rejected the module it built (validation failed; binaryen printed the reason on stderr)` +
+        (text ? `\n${text.slice(0, 4000)}` : ''),
+    );
   }
+  return emitUnoptimised(m);
 }
 
 /**
