@@ -4,24 +4,22 @@
  * same modules on this thread. The ratio is the cost of isolation, classification and judging;
  * each trapcheck row's note gives it as the issue states it (cases/s ÷ raw cases/s).
  *
- * Plus the guarded invoke: `guardedCall` (src/runtime/exec.ts, what every invoke step goes
- * through) in a function that catches, as the executor's guard does, against a raw call of the
- * same export, both in this thread; its note gives call time ÷ raw call time.
+ * Plus the guarded invoke: `CaseRun.callGuarded` (what every invoke step goes through) against a
+ * raw call of the same export, both in this thread, as bench/invoke.bench.ts defines them; its
+ * note gives call time ÷ raw call time.
  */
 import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { runSuite } from '../src/conformance/suite.ts';
 import type { GenerationJob } from '../src/cli/generation-pool.ts';
 import { GenerationPool } from '../src/cli/generation-pool.ts';
-import { guardedCall } from '../src/runtime/exec.ts';
 import { createReferenceRuntime, defaultReferenceProcesses } from '../src/runtimes/reference.ts';
 import { WA } from '../src/runtime/wasm-api.ts';
-import { BENCH_MODULE } from './invoke.bench.ts';
+import { guardedInvokeTasks } from './invoke.bench.ts';
 import type { BenchRow } from './harness.ts';
 import { runGroup } from './harness.ts';
 
 const BATCH = 2000;
-const CALLS = 1000;
 
 function* jobs(seed: number): Generator<GenerationJob> {
   for (let i = 0; i < BATCH; i++) yield ['core-traps', seed, i];
@@ -36,46 +34,11 @@ function noted(rows: BenchRow[], how: 'throughput' | 'time'): BenchRow[] {
   });
 }
 
-const FAILED = Symbol('failed');
-
-/** The executor's shape: the call in a function of its own that catches (a trap is a result). */
-function guarded(fn: (...a: unknown[]) => unknown, args: unknown[]): unknown {
-  try {
-    return guardedCall(fn, args);
-  } catch {
-    return FAILED;
-  }
-}
-
+/** The invoke bench's raw and guarded calls (one definition, bench/invoke.bench.ts), reported here as time ÷ raw time. */
 async function guardedInvoke(): Promise<BenchRow[]> {
-  const add = new WA.Instance(new WA.Module(BENCH_MODULE), {}).exports['add'] as (a: number, b: number) => number;
-  const fn = add as (...a: unknown[]) => unknown;
-  const args: unknown[] = [0, 1];
-  let sink = 0;
-  const rows = await runGroup('e2e invoke', [
-    {
-      name: 'raw exports.add(i, 1)',
-      opsPerCall: CALLS,
-      fn: () => {
-        let acc = 0;
-        for (let i = 0; i < CALLS; i++) acc += add(i, 1);
-        sink ^= acc;
-      },
-    },
-    {
-      name: 'guarded: guardedCall(add, [i, 1]) in a function that catches',
-      opsPerCall: CALLS,
-      fn: () => {
-        let acc = 0;
-        for (let i = 0; i < CALLS; i++) {
-          args[0] = i;
-          acc += guarded(fn, args) as number;
-        }
-        sink ^= acc;
-      },
-    },
-  ]);
-  if (sink === 0.5) console.log(sink); // keep results alive
+  const { tasks, keep } = guardedInvokeTasks();
+  const rows = await runGroup('e2e invoke', tasks);
+  if (keep() === 0.5) console.log('kept'); // keep results alive
   return noted(rows, 'time');
 }
 
