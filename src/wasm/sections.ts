@@ -34,6 +34,18 @@ export function readSections(bytes: Uint8Array): Section[] {
   return out;
 }
 
+/** Whether the module has a start section (8), reading section headers only (throws on a truncated header). */
+export function hasStartSection(bytes: Uint8Array): boolean {
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos++]!;
+    if (id === 8) return true;
+    const [size, start] = readU32(bytes, pos);
+    pos = start + size;
+  }
+  return false;
+}
+
 /** The number of entries of vector section `id` (0 when the module has none). */
 export function sectionCount(bytes: Uint8Array, id: number): number {
   const s = readSections(bytes).find((x) => x.id === id);

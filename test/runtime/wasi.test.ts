@@ -61,6 +61,13 @@ describe('proc_exit and _start', () => {
     expect(o!.steps[0]!.outcome).toEqual({ kind: 'exit', code: 42 });
   });
 
+  it('an invalid WASI module with a start function keeps its compile error (the start-as-export rewrite would make it valid)', async () => {
+    // a start function must take no parameters; as an export the same function would be fine
+    const m = `(module (import "${W}" "proc_exit" (func $exit (param i32))) (memory 1) (func $s (param i32) (call $exit (local.get 0))) (start $s))`;
+    const [o] = await rt.executeAll([mkCase([m], [inst()])]);
+    expect(o!.steps[0]!.outcome).toMatchObject({ kind: 'rejected', stage: 'compile' });
+  });
+
   it('a trap after output keeps the output', async () => {
     const m = wasiWriteExit('partial', undefined).replace('(func $main (drop', '(func $main (drop').replace(/\(export "_start" \(func \$main\)\)/, '(func (export "_start") (call $main) unreachable)');
     const [o] = await rt.executeAll([mkCase([m], [inst(), start({ stdout: 'partial' })])]);

@@ -35,11 +35,12 @@ export class CoreHost {
   }
 
   instantiate(index: number, as: string | undefined): Outcome {
-    const original = this.modules.module(index);
-    if ('kind' in original) return original as Outcome;
     const instrumented = this.modules.instrumented;
+    // A rewritten start is decided from the bytes, before compiling: the original then needs no compile of its own.
     const rewrite = instrumented ? null : this.modules.startRewrite(index);
-    const module = rewrite ? rewrite.module : original;
+    const compiled = rewrite ? rewrite.module : this.modules.module(index);
+    if ('kind' in compiled) return compiled as Outcome;
+    const module = compiled;
     const binding: MemoryBinding = { memory: undefined };
     const imports: ImportObject = {};
     const components = this.components;

@@ -11,6 +11,7 @@ import { exportStartFunction } from '../start-export.ts';
 import type { WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
 import { WASI_MODULE } from '../wasi/wasi.ts';
+import { hasStartSection } from '../../wasm/sections.ts';
 import type { CallRuntime, CoreInstance, RunnableCase } from './types.ts';
 import type { WasiProcess } from './wasi-process.ts';
 
@@ -90,24 +91,27 @@ export class Modules {
 
   /**
    * WASI modules that define their memory and have a start function get the start function
-   * called as an export after instantiation, so its WASI calls can reach that memory.
+   * called as an export after instantiation, so its WASI calls can reach that memory. Decided
+   * from the bytes alone (a module without a start section is not even parsed), and then only
+   * the rewritten module is compiled: the original is validated, not compiled (a validation
+   * failure, or a rewrite that does not compile, leaves the module as is, so the case observes
+   * the original's own compile error).
    */
   startRewrite(index: number): StartRewrite | null {
     let r = this.startRewrites[index];
     if (r !== undefined) return r;
     r = null;
+    const bytes = this.c.modules[index]!.bytes;
     try {
-      const sigs = this.signatures(index);
-      if (
-        sigs.start !== undefined &&
-        sigs.imports.some((i) => i.module === WASI_MODULE) &&
-        !sigs.imports.some((i) => i.kind === 'memory')
-      ) {
-        const rewritten = exportStartFunction(this.c.modules[index]!.bytes, new Set(sigs.exports.keys()));
-        r = { module: new WA.Module(rewritten.bytes), name: rewritten.name };
+      if (hasStartSection(bytes) && WA.validate(bytes)) {
+        const sigs = this.signatures(index);
+        if (sigs.start !== undefined && sigs.imports.some((i) => i.module === WASI_MODULE) && !sigs.imports.some((i) => i.kind === 'memory')) {
+          const rewritten = exportStartFunction(bytes, new Set(sigs.exports.keys()));
+          r = { module: new WA.Module(rewritten.bytes), name: rewritten.name };
+        }
       }
     } catch {
-      r = null; // unreadable by our reader: instantiate the module as is
+      r = null; // unreadable by our reader, or the rewrite does not compile: the module as is
     }
     this.startRewrites[index] = r;
     return r;
