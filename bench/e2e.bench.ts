@@ -17,7 +17,7 @@ import { createReferenceRuntime, defaultReferenceProcesses } from '../src/runtim
 import { WA } from '../src/runtime/wasm-api.ts';
 import { guardedInvokeTasks } from './invoke.bench.ts';
 import type { BenchRow } from './harness.ts';
-import { runGroup } from './harness.ts';
+import { runGroup, runGroupRounds } from './harness.ts';
 
 const BATCH = 2000;
 
@@ -25,11 +25,13 @@ function* jobs(seed: number): Generator<GenerationJob> {
   for (let i = 0; i < BATCH; i++) yield ['core-traps', seed, i];
 }
 
-/** The issue's figures as notes: throughput ÷ the raw baseline's for cases, time ÷ raw time for calls. */
+/** The issue's figures as notes: throughput ÷ the raw baseline's for cases, time ÷ raw time for calls (the median ratio). */
 function noted(rows: BenchRow[], how: 'throughput' | 'time'): BenchRow[] {
   return rows.map((r, i) => {
     if (i === 0 || r.ratio === undefined) return r;
-    const figure = how === 'throughput' ? `${(1 / r.ratio).toFixed(2)}× raw cases/s` : `${r.ratio.toFixed(2)}× raw call time`;
+    const show = (ratio: number): string => (how === 'throughput' ? 1 / ratio : ratio).toFixed(2);
+    const rounds = r.roundRatios && r.roundRatios.length > 1 ? ` (median of rounds: ${r.roundRatios.map(show).join(', ')})` : '';
+    const figure = how === 'throughput' ? `${show(r.ratio)}× raw cases/s${rounds}` : `${show(r.ratio)}× raw call time`;
     return { ...r, note: r.note ? `${figure}; ${r.note}` : figure };
   });
 }
@@ -66,7 +68,7 @@ export default async function e2e(): Promise<BenchRow[]> {
   };
   Error.stackTraceLimit = 0;
   try {
-    const rows = await runGroup(
+    const rows = await runGroupRounds(
       'e2e core-traps',
       [
         { name: 'raw V8: compile+instantiate+call (same modules, no isolation)', fn: rawOnce, opsPerCall: BATCH },
@@ -75,8 +77,8 @@ export default async function e2e(): Promise<BenchRow[]> {
         { name: `trapcheck: execute+judge (pre-generated, processes: ${processes})`, fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
         { name: 'trapcheck: generate+execute+judge (in-process pool, processes: 0)', fn: async () => runSuite(generation.generate(jobs(seed++)), [inProcess]), opsPerCall: BATCH },
       ],
-      // one operation is 2,000 cases (~1 s): a dozen samples per row, not tinybench's default 64
-      { time: 6000, warmupTime: 500, iterations: 12 },
+      // one operation is 2,000 cases (~1 s): 4 samples per row and round, 3 rounds (median; see runGroupRounds)
+      { time: 2000, warmupTime: 500, iterations: 4, rounds: 3 },
     );
     return [...noted(rows, 'throughput'), ...(await guardedInvoke())];
   } finally {

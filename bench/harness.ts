@@ -14,6 +14,8 @@ export interface BenchRow {
   opsPerSec: number;
   /** meanNs / the group's baseline meanNs; 1 for the baseline itself. */
   ratio?: number;
+  /** runGroupRounds: this row's ratio in each round (the median is `ratio`). */
+  roundRatios?: number[];
   note?: string;
 }
 
@@ -45,4 +47,30 @@ export async function runGroup(
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * `runGroup` `rounds` times in a row, each row reported with its median time and median ratio over
+ * the rounds. For groups whose rows take seconds each (end-to-end runs): a shared 2-core machine
+ * drifts by ±30 % over a minute, and one pass measures row after row, so drift lands on whichever
+ * row ran during it; alternating rounds spreads it over every row, and the median drops the worst
+ * round.
+ */
+export async function runGroupRounds(
+  group: string,
+  tasks: Parameters<typeof runGroup>[1],
+  options: Parameters<typeof runGroup>[2] & { rounds: number },
+): Promise<BenchRow[]> {
+  const { rounds, ...perRound } = options;
+  const passes: BenchRow[][] = [];
+  for (let r = 0; r < rounds; r++) passes.push(await runGroup(group, tasks, perRound));
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  return passes[0]!.map((row, i) => {
+    const meanNs = median(passes.map((p) => p[i]!.meanNs));
+    const roundRatios = passes.map((p) => p[i]!.ratio ?? 1);
+    return { ...row, meanNs, opsPerSec: 1e9 / meanNs, ratio: median(roundRatios), roundRatios };
+  });
 }
