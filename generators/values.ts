@@ -19,6 +19,15 @@ export interface Drawn<T> {
 
 const drawn = <T>(value: T, cls: string): Drawn<T> => ({ value, class: cls });
 
+/**
+ * How an operand arbitrary picks its class: `weighted` (the default) is the mix each function
+ * describes; `uniform` gives every class the same share, for a family that spreads its draws
+ * over many sites and must still emit each class in a test's few thousand cases.
+ */
+export interface OperandOptions {
+  classes?: 'weighted' | 'uniform';
+}
+
 /** The u32 edge dictionary (as unsigned numbers), with their classes. */
 export const U32_EDGES: ReadonlyArray<Drawn<number>> = [
   drawn(0, 'zero'),
@@ -37,8 +46,15 @@ function powerOfTwoNeighbour(): fc.Arbitrary<Drawn<number>> {
   return fc.record({ k: fc.integer({ min: 1, max: 31 }), d: fc.constantFrom(-1, 0, 1) }).map(({ k, d }) => drawn(((2 ** k + d) >>> 0) as number, d === 0 ? 'pow2' : d < 0 ? 'pow2-1' : 'pow2+1'));
 }
 
+/** 2^k + d for k in 1..31, as a u32, with its class. */
+function powerOfTwoPlus(d: -1 | 0 | 1): fc.Arbitrary<Drawn<number>> {
+  return fc.integer({ min: 1, max: 31 }).map((k) => drawn(((2 ** k + d) >>> 0) as number, d === 0 ? 'pow2' : d < 0 ? 'pow2-1' : 'pow2+1'));
+}
+
 /** A u32 operand: an edge, a power of two ± 1, or any u32 (class `random`). */
-export function u32Operand(): fc.Arbitrary<Drawn<number>> {
+export function u32Operand(options: OperandOptions = {}): fc.Arbitrary<Drawn<number>> {
+  if (options.classes === 'uniform')
+    return fc.oneof(...U32_EDGES.map((e) => fc.constant(e)), powerOfTwoPlus(-1), powerOfTwoPlus(0), powerOfTwoPlus(1), fc.nat({ max: 0xffffffff }).map((v) => drawn(v, 'random')));
   return fc.oneof(
     { arbitrary: fc.constantFrom(...U32_EDGES), weight: 4 },
     { arbitrary: powerOfTwoNeighbour(), weight: 3 },
@@ -60,7 +76,15 @@ export const I64_EDGES: ReadonlyArray<Drawn<string>> = [
 ];
 
 /** An i64 operand as a decimal string: an edge, ±2^k ± 1 for k in 1..63, or any i64. */
-export function i64Operand(): fc.Arbitrary<Drawn<string>> {
+export function i64Operand(options: OperandOptions = {}): fc.Arbitrary<Drawn<string>> {
+  if (options.classes === 'uniform') {
+    const near = (d: bigint): fc.Arbitrary<Drawn<string>> =>
+      fc
+        .record({ k: fc.integer({ min: 1, max: 63 }), neg: fc.boolean() })
+        .map(({ k, neg }) => drawn(BigInt.asIntN(64, (neg ? -1n : 1n) * ((1n << BigInt(k)) + d)).toString(), d === 0n ? 'pow2' : d < 0n ? 'pow2-1' : 'pow2+1'));
+    const random = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }).map((v) => drawn(v.toString(), 'random'));
+    return fc.oneof(...I64_EDGES.map((e) => fc.constant(e)), near(-1n), near(0n), near(1n), random);
+  }
   const neighbour = fc
     .record({ k: fc.integer({ min: 1, max: 63 }), d: fc.constantFrom(-1n, 0n, 1n), neg: fc.boolean() })
     .map(({ k, d, neg }) => drawn(BigInt.asIntN(64, (neg ? -1n : 1n) * ((1n << BigInt(k)) + d)).toString(), d === 0n ? 'pow2' : d < 0n ? 'pow2-1' : 'pow2+1'));
@@ -71,63 +95,67 @@ export function i64Operand(): fc.Arbitrary<Drawn<string>> {
   );
 }
 
+/** The f32 edge dictionary (raw bits as unsigned numbers), with their classes. */
+export const F32_EDGES: ReadonlyArray<Drawn<number>> = [
+  drawn(0x00000000, 'plus-zero'),
+  drawn(0x80000000, 'minus-zero'),
+  drawn(0x7f800000, 'plus-inf'),
+  drawn(0xff800000, 'minus-inf'),
+  drawn(0x7fc00000, 'canonical-nan'),
+  drawn(0x00000001, 'min-subnormal'),
+  drawn(0x7f7fffff, 'max-finite'),
+  drawn(0x3f800000, 'one'),
+  drawn(0xbf800000, 'minus-one'),
+  drawn(0x4f000000, 'two-pow-31'),
+  drawn(0xcf000000, 'minus-two-pow-31'),
+  drawn(0x4f800000, 'two-pow-32'),
+];
+
 /**
  * A float operand as raw bits (f32: u32 number; f64: decimal string of the u64 bits): ±0, ±inf,
  * canonical and arithmetic NaNs with random payloads and either sign, the smallest subnormal, the
  * largest finite, ±1, values next to the integer-conversion limits, or any bit pattern.
  */
-export function f32Bits(): fc.Arbitrary<Drawn<number>> {
+export function f32Bits(options: OperandOptions = {}): fc.Arbitrary<Drawn<number>> {
   const payload = fc.integer({ min: 1, max: 0x7fffff });
-  return fc.oneof(
-    fc.constantFrom(
-      drawn(0x00000000, 'plus-zero'),
-      drawn(0x80000000, 'minus-zero'),
-      drawn(0x7f800000, 'plus-inf'),
-      drawn(0xff800000, 'minus-inf'),
-      drawn(0x7fc00000, 'canonical-nan'),
-      drawn(0x00000001, 'min-subnormal'),
-      drawn(0x7f7fffff, 'max-finite'),
-      drawn(0x3f800000, 'one'),
-      drawn(0xbf800000, 'minus-one'),
-      drawn(0x4f000000, 'two-pow-31'),
-      drawn(0xcf000000, 'minus-two-pow-31'),
-      drawn(0x4f800000, 'two-pow-32'),
-    ),
-    fc.record({ p: payload, neg: fc.boolean() }).map(({ p, neg }) => drawn(((neg ? 0xff800000 : 0x7f800000) | p) >>> 0, 'nan-payload')),
-    fc.nat({ max: 0xffffffff }).map((v) => drawn(v, 'random')),
-  );
+  const nan = fc.record({ p: payload, neg: fc.boolean() }).map(({ p, neg }) => drawn(((neg ? 0xff800000 : 0x7f800000) | p) >>> 0, 'nan-payload'));
+  const random = fc.nat({ max: 0xffffffff }).map((v) => drawn(v, 'random'));
+  if (options.classes === 'uniform') return fc.oneof(...F32_EDGES.map((e) => fc.constant(e)), nan, random);
+  return fc.oneof(fc.constantFrom(...F32_EDGES), nan, random);
 }
 
-export function f64Bits(): fc.Arbitrary<Drawn<string>> {
+const b64 = (v: bigint, cls: string): Drawn<string> => drawn(v.toString(), cls);
+/** The f64 edge dictionary (raw bits as decimal strings), with their classes. */
+export const F64_EDGES: ReadonlyArray<Drawn<string>> = [
+  b64(0n, 'plus-zero'),
+  b64(0x8000000000000000n, 'minus-zero'),
+  b64(0x7ff0000000000000n, 'plus-inf'),
+  b64(0xfff0000000000000n, 'minus-inf'),
+  b64(0x7ff8000000000000n, 'canonical-nan'),
+  b64(1n, 'min-subnormal'),
+  b64(0x7fefffffffffffffn, 'max-finite'),
+  b64(0x3ff0000000000000n, 'one'),
+  b64(0xbff0000000000000n, 'minus-one'),
+  b64(0x41e0000000000000n, 'two-pow-31'),
+  b64(0xc1e0000000000000n, 'minus-two-pow-31'),
+  b64(0x43e0000000000000n, 'two-pow-63'),
+];
+
+export function f64Bits(options: OperandOptions = {}): fc.Arbitrary<Drawn<string>> {
   const payload = fc.bigInt({ min: 1n, max: (1n << 52n) - 1n });
-  const b = (v: bigint, cls: string): Drawn<string> => drawn(v.toString(), cls);
-  return fc.oneof(
-    fc.constantFrom(
-      b(0n, 'plus-zero'),
-      b(0x8000000000000000n, 'minus-zero'),
-      b(0x7ff0000000000000n, 'plus-inf'),
-      b(0xfff0000000000000n, 'minus-inf'),
-      b(0x7ff8000000000000n, 'canonical-nan'),
-      b(1n, 'min-subnormal'),
-      b(0x7fefffffffffffffn, 'max-finite'),
-      b(0x3ff0000000000000n, 'one'),
-      b(0xbff0000000000000n, 'minus-one'),
-      b(0x41e0000000000000n, 'two-pow-31'),
-      b(0xc1e0000000000000n, 'minus-two-pow-31'),
-      b(0x43e0000000000000n, 'two-pow-63'),
-    ),
-    fc.record({ p: payload, neg: fc.boolean() }).map(({ p, neg }) => b((neg ? 0xfff0000000000000n : 0x7ff0000000000000n) | p, 'nan-payload')),
-    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => b(v, 'random')),
-  );
+  const nan = fc.record({ p: payload, neg: fc.boolean() }).map(({ p, neg }) => b64((neg ? 0xfff0000000000000n : 0x7ff0000000000000n) | p, 'nan-payload'));
+  const random = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((v) => b64(v, 'random'));
+  if (options.classes === 'uniform') return fc.oneof(...F64_EDGES.map((e) => fc.constant(e)), nan, random);
+  return fc.oneof(fc.constantFrom(...F64_EDGES), nan, random);
 }
 
 /** A shift count: in range, exactly the width, past it (counts are taken modulo the width), negative. */
-export function shiftCount(width: 32 | 64): fc.Arbitrary<Drawn<number>> {
-  return fc.oneof(
-    fc.constantFrom(drawn(0, 'zero'), drawn(1, 'one'), drawn(width - 1, 'width-1'), drawn(width, 'width'), drawn(width + 1, 'width+1'), drawn(-1, 'minus-one')),
-    fc.integer({ min: 0, max: width - 1 }).map((v) => drawn(v, 'in-range')),
-    fc.integer({ min: width, max: 0x7fffffff }).map((v) => drawn(v, 'past-width')),
-  );
+export function shiftCount(width: 32 | 64, options: OperandOptions = {}): fc.Arbitrary<Drawn<number>> {
+  const edges = [drawn(0, 'zero'), drawn(1, 'one'), drawn(width - 1, 'width-1'), drawn(width, 'width'), drawn(width + 1, 'width+1'), drawn(-1, 'minus-one')];
+  const inRange = fc.integer({ min: 0, max: width - 1 }).map((v) => drawn(v, 'in-range'));
+  const past = fc.integer({ min: width, max: 0x7fffffff }).map((v) => drawn(v, 'past-width'));
+  if (options.classes === 'uniform') return fc.oneof(...edges.map((e) => fc.constant(e)), inRange, past);
+  return fc.oneof(fc.constantFrom(...edges), inRange, past);
 }
 
 /**
@@ -143,18 +171,26 @@ export interface BoundaryDraw {
   class: string;
 }
 
-export function boundaryOffset(): fc.Arbitrary<BoundaryDraw> {
+const BOUNDARY_EDGES: readonly BoundaryDraw[] = [
+  { anchor: 'limit', delta: 0, class: 'at-limit' },
+  { anchor: 'limit', delta: -1, class: 'limit-1' },
+  { anchor: 'limit', delta: 1, class: 'limit+1' },
+  { anchor: 'zero', delta: 0, class: 'zero' },
+  { anchor: 'absolute', delta: 0xffffffff, class: 'u32-max' },
+  { anchor: 'absolute', delta: 0x80000000, class: 'two-pow-31' },
+];
+
+export function boundaryOffset(options: OperandOptions = {}): fc.Arbitrary<BoundaryDraw> {
+  const far = fc.integer({ min: 1, max: 1 << 20 }).map((delta) => ({ anchor: 'limit' as const, delta, class: 'far-past-limit' }));
+  if (options.classes === 'uniform') {
+    // below-limit / past-limit: the deltas no edge above has (−8…−2, 2…8)
+    const near = (min: number, max: number, cls: string): fc.Arbitrary<BoundaryDraw> => fc.integer({ min, max }).map((delta) => ({ anchor: 'limit' as const, delta, class: cls }));
+    return fc.oneof(...BOUNDARY_EDGES.map((e) => fc.constant(e)), near(-8, -2, 'below-limit'), near(2, 8, 'past-limit'), far);
+  }
   return fc.oneof(
-    fc.constantFrom<BoundaryDraw>(
-      { anchor: 'limit', delta: 0, class: 'at-limit' },
-      { anchor: 'limit', delta: -1, class: 'limit-1' },
-      { anchor: 'limit', delta: 1, class: 'limit+1' },
-      { anchor: 'zero', delta: 0, class: 'zero' },
-      { anchor: 'absolute', delta: 0xffffffff, class: 'u32-max' },
-      { anchor: 'absolute', delta: 0x80000000, class: 'two-pow-31' },
-    ),
+    fc.constantFrom<BoundaryDraw>(...BOUNDARY_EDGES),
     fc.integer({ min: -8, max: 8 }).map((delta) => ({ anchor: 'limit' as const, delta, class: delta < 0 ? 'below-limit' : delta === 0 ? 'at-limit' : 'past-limit' })),
-    fc.integer({ min: 1, max: 1 << 20 }).map((delta) => ({ anchor: 'limit' as const, delta, class: 'far-past-limit' })),
+    far,
   );
 }
 

@@ -9,16 +9,23 @@
  *   spec        `npx trapcheck spec FILE --line N`
  *   case file   `npx trapcheck replay FILE.json` (a corpus case or a repro bundle)
  *   suite       `npx trapcheck run --suite SUITE` (imported suites: the suite re-runs whole)
- * each followed by `--runtime R` unless R is the reference runtime.
+ * a mutated case (src/mutate/) adds `--mutate SEED:INDEX` to the generated or case-file shape of
+ * the case it was drawn from; each is followed by `--runtime R` unless R is the reference runtime.
  */
 import type { Case } from './case.ts';
 import { usageError } from './errors.ts';
 
 export type ReplayTarget =
-  | { kind: 'generated'; family: string; seed: number; path: CasePath }
+  | { kind: 'generated'; family: string; seed: number; path: CasePath; mutation?: MutationToken }
   | { kind: 'spec'; file: string; line: number }
-  | { kind: 'case-file'; file: string }
+  | { kind: 'case-file'; file: string; mutation?: MutationToken }
   | { kind: 'suite'; suite: string };
+
+/** A meaning-preserving mutation of a case (src/mutate/): drawn from (mutation seed, case id, index). */
+export interface MutationToken {
+  seed: number;
+  index: number;
+}
 
 /** A generator path: the case index, then fast-check's shrink segments (src/fuzz/shrink-path.ts). */
 export interface CasePath {
@@ -45,9 +52,40 @@ export function formatCasePath(p: CasePath): string {
   return p.shrink ? `${p.index}:${p.shrink}` : String(p.index);
 }
 
-/** Where a case can be rebuilt from: its provenance (generated, spec) or the file it lives in. */
+export function formatMutationToken(m: MutationToken): string {
+  return `${m.seed}:${m.index}`;
+}
+
+export function parseMutationToken(text: string): MutationToken {
+  const m = /^(\d+):(\d+)$/.exec(text);
+  if (!m || !Number.isSafeInteger(Number(m[1])) || !Number.isSafeInteger(Number(m[2]))) throw usageError(`--mutate must look like \`SEED:INDEX\` (e.g. \`7:0\`), got \`${text}\``);
+  return { seed: Number(m[1]), index: Number(m[2]) };
+}
+
+/**
+ * The `mutation` tag a mutated case carries: `SEED:INDEX`, plus `@FILE` (the case file it was
+ * drawn from) when the original was not generated. Persisted with the case's other tags, so a
+ * mutated case written to disk and loaded again still replays from its origin.
+ */
+export function mutationTag(m: MutationToken, file?: string): string {
+  return file === undefined ? formatMutationToken(m) : `${formatMutationToken(m)}@${file}`;
+}
+
+export function parseMutationTag(tag: string): { mutation: MutationToken; file?: string } {
+  const at = tag.indexOf('@');
+  const mutation = parseMutationToken(at < 0 ? tag : tag.slice(0, at));
+  return at < 0 ? { mutation } : { mutation, file: tag.slice(at + 1) };
+}
+
+/** Where a case can be rebuilt from: its provenance (generated, spec) or the file it lives in; a mutated case adds its mutation. */
 export function replayTargetOf(c: Case): ReplayTarget {
   const p = c.provenance;
+  const tag = c.tags?.['mutation'];
+  if (tag !== undefined) {
+    const { mutation, file } = parseMutationTag(tag);
+    if (p.kind === 'generator') return { kind: 'generated', family: p.generator, seed: p.seed, path: parseCasePath(p.path), mutation };
+    if (file !== undefined) return { kind: 'case-file', file, mutation };
+  }
   if (p.kind === 'generator') return { kind: 'generated', family: p.generator, seed: p.seed, path: parseCasePath(p.path) };
   if (p.kind === 'spec') return { kind: 'spec', file: p.file, line: p.line };
   if (p.kind === 'hand-written' && p.note.startsWith('wasi-testsuite:')) return { kind: 'suite', suite: p.note };
@@ -58,13 +96,14 @@ export function replayTargetOf(c: Case): ReplayTarget {
 /** The command line that re-runs `target` on `runtime`. */
 export function formatReplay(target: ReplayTarget, runtime: string): string {
   const rt = runtime === DEFAULT_RUNTIME ? '' : ` --runtime ${shellQuote(runtime)}`;
+  const mutate = 'mutation' in target && target.mutation ? ` --mutate ${formatMutationToken(target.mutation)}` : '';
   switch (target.kind) {
     case 'generated':
-      return `${COMMAND} replay --family ${shellQuote(target.family)} --seed ${target.seed} --path ${formatCasePath(target.path)}${rt}`;
+      return `${COMMAND} replay --family ${shellQuote(target.family)} --seed ${target.seed} --path ${formatCasePath(target.path)}${mutate}${rt}`;
     case 'spec':
       return `${COMMAND} spec ${shellQuote(target.file)} --line ${target.line}${rt}`;
     case 'case-file':
-      return `${COMMAND} replay ${shellQuote(target.file)}${rt}`;
+      return `${COMMAND} replay ${shellQuote(target.file)}${mutate}${rt}`;
     case 'suite':
       // an imported suite always names its runtime: the suite's own runner is not the default
       return `${COMMAND} run --suite ${shellQuote(target.suite)} --runtime ${shellQuote(runtime)}`;
@@ -80,16 +119,18 @@ export function replayCommand(c: Case, runtime: string): string {
  * The target `trapcheck replay` was given: one case file, or --family/--seed/--path. Throws a
  * usage error naming what is missing or contradictory.
  */
-export function parseReplayArgs(values: { family?: unknown; seed?: unknown; path?: unknown }, positionals: readonly string[]): Extract<ReplayTarget, { kind: 'generated' | 'case-file' }> {
+export function parseReplayArgs(values: { family?: unknown; seed?: unknown; path?: unknown; mutate?: unknown }, positionals: readonly string[]): Extract<ReplayTarget, { kind: 'generated' | 'case-file' }> {
   if (positionals.length > 1) throw usageError('`trapcheck replay` takes one case file');
+  if (values.mutate !== undefined && typeof values.mutate !== 'string') throw usageError('--mutate takes one SEED:INDEX');
+  const mutation = typeof values.mutate === 'string' ? { mutation: parseMutationToken(values.mutate) } : {};
   if (positionals.length === 1) {
     if (values.family !== undefined || values.path !== undefined) throw usageError('give either a case file or --family/--seed/--path, not both');
-    return { kind: 'case-file', file: positionals[0]! };
+    return { kind: 'case-file', file: positionals[0]!, ...mutation };
   }
   const { family, seed, path } = values;
   if (typeof family !== 'string' || seed === undefined || typeof path !== 'string') throw usageError('`trapcheck replay` needs a case file, or --family F --seed S --path P');
   if (typeof seed !== 'string' || !/^\d+$/.test(seed) || !Number.isSafeInteger(Number(seed))) throw usageError(`--seed must be a non-negative integer, got \`${String(seed)}\``);
-  return { kind: 'generated', family, seed: Number(seed), path: parseCasePath(path) };
+  return { kind: 'generated', family, seed: Number(seed), path: parseCasePath(path), ...mutation };
 }
 
 /** A file-system-safe directory name for a case's repro bundle. */

@@ -37,7 +37,21 @@ const table: fc.Arbitrary<TableShape> = fc.integer({ min: 1, max: 3 }).chain((le
   }),
 );
 
-function deadOps(depth: number): fc.Arbitrary<DeadOp[]> {
+/**
+ * Arbitraries are immutable and these builders pure, so each is built once per argument and
+ * shared: a draw no longer rebuilds the same trees (most of a context draw's cost), and every
+ * draw is the same as without the cache.
+ */
+function memo<K, V>(build: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, build(key));
+    return cache.get(key)!;
+  };
+}
+
+const deadOps = memo(deadOpsOf);
+function deadOpsOf(depth: number): fc.Arbitrary<DeadOp[]> {
   const leaf: Array<fc.Arbitrary<DeadOp>> = [
     constant.map((c) => ({ k: 'const', c }) as const),
     fc.record({ k: fc.constant('binop' as const), t: numType, op: opIndex }),
@@ -51,7 +65,10 @@ function deadOps(depth: number): fc.Arbitrary<DeadOp[]> {
   return fc.array(fc.oneof(...leaf, ...nested), { maxLength: 6 });
 }
 
-function pureCode(depth: number, minLength = 0): fc.Arbitrary<Pure[]> {
+/** Pure code lists by minimum length (0 or 1), each memoised by depth. */
+const pureCodeByMinLength = [memo((depth: number) => pureCodeOf(depth, 0)), memo((depth: number) => pureCodeOf(depth, 1))];
+const pureCode = (depth: number, minLength: 0 | 1 = 0): fc.Arbitrary<Pure[]> => pureCodeByMinLength[minLength]!(depth);
+function pureCodeOf(depth: number, minLength: number): fc.Arbitrary<Pure[]> {
   const leaf: Array<fc.Arbitrary<Pure>> = [
     constant.map((c) => ({ k: 'set', c }) as const),
     fc.record({ k: fc.constant('arith' as const), t: numType, op: opIndex, a: smallInt, b: smallInt }),
@@ -68,7 +85,34 @@ function pureCode(depth: number, minLength = 0): fc.Arbitrary<Pure[]> {
   return fc.array(fc.oneof(...leaf, ...nested), { minLength, maxLength: 4 });
 }
 
-/** The arbitraries one swarm configuration allows. */
+/**
+ * An arbitrary built on first use. A swarm configuration is drawn anew for every context, and
+ * building all its options up front (dozens of records, most of which the draw never reaches)
+ * cost more than the draw itself. `oneof` only ever generates from the option it picks, and this
+ * delegates generation and shrinking as they are, so every draw is the one the eagerly built
+ * arbitrary would give.
+ */
+class Lazy<T> extends fc.Arbitrary<T> {
+  private built: fc.Arbitrary<T> | undefined;
+  constructor(private readonly build: () => fc.Arbitrary<T>) {
+    super();
+  }
+  private get arbitrary(): fc.Arbitrary<T> {
+    return (this.built ??= this.build());
+  }
+  generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    return this.arbitrary.generate(mrng, biasFactor);
+  }
+  canShrinkWithoutContext(value: unknown): value is T {
+    return this.arbitrary.canShrinkWithoutContext(value);
+  }
+  shrink(value: T, context: unknown): fc.Stream<fc.Value<T>> {
+    return this.arbitrary.shrink(value, context);
+  }
+}
+const lazy = <T>(build: () => fc.Arbitrary<T>): fc.Arbitrary<T> => new Lazy(build);
+
+/** The arbitraries one swarm configuration allows (each option built when a draw first picks it). */
 class Swarm {
   readonly dead: fc.Arbitrary<DeadOp[]>;
   readonly between: fc.Arbitrary<Pure[]>;
@@ -80,48 +124,60 @@ class Swarm {
     this.between = on.has('pre-code') ? pureCode(NESTED) : fc.constant([]);
   }
 
-  carry(depth: number): fc.Arbitrary<Carry> | undefined {
+  /** Built once per depth: `around` asks for the same carries at every level. */
+  readonly carry = memo((depth: number) => this.carryOf(depth));
+
+  private carryOf(depth: number): fc.Arbitrary<Carry> | undefined {
     const on = this.on;
     const options: Array<fc.Arbitrary<Carry>> = [];
-    if (on.has('locals')) options.push(fc.record({ k: fc.constant('locals' as const), tee: fc.boolean(), between: this.between }));
-    if (on.has('select')) options.push(fc.record({ k: fc.constant('select' as const), cond: smallInt, typed: fc.boolean(), junk: smallInt }));
+    if (on.has('locals')) options.push(lazy(() => fc.record({ k: fc.constant('locals' as const), tee: fc.boolean(), between: this.between })));
+    if (on.has('select')) options.push(lazy(() => fc.record({ k: fc.constant('select' as const), cond: smallInt, typed: fc.boolean(), junk: smallInt })));
     if (on.has('call')) options.push(fc.constant({ k: 'call' } as const));
     if (on.has('call_indirect')) options.push(fc.constant({ k: 'call_indirect' } as const));
-    if (on.has('br-values')) options.push(fc.record({ k: fc.constant('br' as const), dead: this.dead }));
-    if (on.has('br_if-values')) options.push(fc.record({ k: fc.constant('br_if' as const), cond: smallInt, junk: smallInt }));
-    if (on.has('br_table-values')) options.push(fc.record({ k: fc.constant('br_table' as const), table, dead: this.dead }));
+    if (on.has('br-values')) options.push(lazy(() => fc.record({ k: fc.constant('br' as const), dead: this.dead })));
+    if (on.has('br_if-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_if' as const), cond: smallInt, junk: smallInt })));
+    if (on.has('br_table-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_table' as const), table, dead: this.dead })));
     // a bare return makes what follows it dead code: only when dead code is on
-    const bare = on.has('dead-code') ? fc.boolean() : fc.constant(false);
-    if (on.has('return')) options.push(fc.record({ k: fc.constant('return' as const), bare, dead: this.dead }));
-    const inner = depth > 0 ? this.carry(depth - 1) : undefined;
-    const children: fc.Arbitrary<Carry[]> = inner ? fc.array(inner, { maxLength: 3 }) : fc.constant<Carry[]>([]);
-    if (on.has('block-params')) options.push(fc.record({ k: fc.constant('block-params' as const), inner: children }));
-    if (on.has('loop-params')) options.push(fc.record({ k: fc.constant('loop-params' as const), trips, inner: children }));
+    const bare = (): fc.Arbitrary<boolean> => (on.has('dead-code') ? fc.boolean() : fc.constant(false));
+    if (on.has('return')) options.push(lazy(() => fc.record({ k: fc.constant('return' as const), bare: bare(), dead: this.dead })));
+    // one list arbitrary shared by both options, as when built eagerly
+    const children = lazy((): fc.Arbitrary<Carry[]> => {
+      const inner = depth > 0 ? this.carry(depth - 1) : undefined;
+      return inner ? fc.array(inner, { maxLength: 3 }) : fc.constant<Carry[]>([]);
+    });
+    if (on.has('block-params')) options.push(lazy(() => fc.record({ k: fc.constant('block-params' as const), inner: children })));
+    if (on.has('loop-params')) options.push(lazy(() => fc.record({ k: fc.constant('loop-params' as const), trips, inner: children })));
     return options.length > 0 ? fc.oneof(...options) : undefined;
   }
 
-  around(depth: number): fc.Arbitrary<Around> {
+  /** Built once per depth, like `carry`. */
+  readonly around = memo((depth: number) => this.aroundOf(depth));
+
+  private aroundOf(depth: number): fc.Arbitrary<Around> {
     const hole = fc.constant({ k: 'hole' } as const);
     if (depth === 0) return hole;
     const on = this.on;
-    const inner = this.around(depth - 1);
+    const inner = lazy(() => this.around(depth - 1));
     const options: Array<fc.Arbitrary<Around>> = [];
-    if (on.has('block')) options.push(fc.record({ k: fc.constant('block' as const), inner }));
-    if (on.has('loop')) options.push(fc.record({ k: fc.constant('loop' as const), inner }));
-    if (on.has('if')) {
-      const junk = fc.record({ k: fc.constant('junk' as const), v: smallInt });
-      const other: fc.Arbitrary<Arm> = on.has('dead-code') ? fc.oneof(junk, fc.record({ k: fc.constant('dead' as const), ops: this.dead })) : junk;
-      options.push(fc.record({ k: fc.constant('if' as const), cond: smallInt, inner, other }));
-    }
-    if (on.has('block-params')) options.push(fc.record({ k: fc.constant('block-params' as const), params: fc.array(constant, { minLength: 1, maxLength: 3 }), inner }));
-    if (on.has('br-values')) options.push(fc.record({ k: fc.constant('br' as const), inner, dead: this.dead }));
-    if (on.has('br_if-values')) options.push(fc.record({ k: fc.constant('br_if' as const), inner, cond: smallInt, junk: smallInt }));
-    if (on.has('br_table-values')) options.push(fc.record({ k: fc.constant('br_table' as const), inner, table, dead: this.dead }));
-    if (on.has('pre-code')) options.push(fc.record({ k: fc.constant('pre' as const), code: pureCode(NESTED, 1), inner }));
+    if (on.has('block')) options.push(lazy(() => fc.record({ k: fc.constant('block' as const), inner })));
+    if (on.has('loop')) options.push(lazy(() => fc.record({ k: fc.constant('loop' as const), inner })));
+    if (on.has('if'))
+      options.push(
+        lazy(() => {
+          const junk = fc.record({ k: fc.constant('junk' as const), v: smallInt });
+          const other: fc.Arbitrary<Arm> = on.has('dead-code') ? fc.oneof(junk, fc.record({ k: fc.constant('dead' as const), ops: this.dead })) : junk;
+          return fc.record({ k: fc.constant('if' as const), cond: smallInt, inner, other });
+        }),
+      );
+    if (on.has('block-params')) options.push(lazy(() => fc.record({ k: fc.constant('block-params' as const), params: fc.array(constant, { minLength: 1, maxLength: 3 }), inner })));
+    if (on.has('br-values')) options.push(lazy(() => fc.record({ k: fc.constant('br' as const), inner, dead: this.dead })));
+    if (on.has('br_if-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_if' as const), inner, cond: smallInt, junk: smallInt })));
+    if (on.has('br_table-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_table' as const), inner, table, dead: this.dead })));
+    if (on.has('pre-code')) options.push(lazy(() => fc.record({ k: fc.constant('pre' as const), code: pureCode(NESTED, 1), inner })));
     const weighted = options.map((arbitrary) => ({ arbitrary, weight: 3 }));
     const carry = this.carry(NESTED);
     // one `then` per enabled carry kind, so each carry is about as frequent as each wrapper
-    if (carry) weighted.push({ arbitrary: fc.record({ k: fc.constant('then' as const), inner, carry }), weight: 3 * this.carryKinds });
+    if (carry) weighted.push({ arbitrary: lazy(() => fc.record({ k: fc.constant('then' as const), inner, carry })), weight: 3 * this.carryKinds });
     if (weighted.length === 0) return hole;
     // the hole is one choice among many, so trees usually reach a useful depth
     return fc.oneof({ arbitrary: hole, weight: 1 }, ...weighted);

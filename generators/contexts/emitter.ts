@@ -4,7 +4,7 @@
  * identity function and the funcref table holding it, and the wasm features all of it needs.
  */
 import type { Feature } from '../../src/features.ts';
-import { sleb, uleb } from '../../src/wasm/leb.ts';
+import { pushSleb, pushUleb, uleb } from '../../src/wasm/leb.ts';
 import type { NewFunction } from '../../src/wasm/append.ts';
 import type { SigType } from '../../src/wasm/signatures.ts';
 import type { FunctionShape } from '../../src/wasm/wrap-body.ts';
@@ -25,17 +25,10 @@ export function typeCode(t: SigType): number {
 
 export const isRef = (code: number): boolean => code === 0x70 || code === 0x6f;
 
-function f32Bytes(v: number): number[] {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setFloat32(0, v, true);
-  return [...b];
-}
+/** Scratch space for float constants' bytes (encoding is synchronous, so one buffer serves all). */
+const floatBytes = new DataView(new ArrayBuffer(8));
 
-function f64Bytes(v: number): number[] {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setFloat64(0, v, true);
-  return [...b];
-}
+const sameCodes = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export class Emitter {
   readonly out: number[] = [];
@@ -56,6 +49,12 @@ export class Emitter {
     for (const b of bytes) this.out.push(b);
   }
 
+  /** `op` then the signed LEB128 of `v`, written in place (the hottest emit: every constant). */
+  private emitSleb(op: number, v: number): void {
+    this.out.push(op);
+    pushSleb(this.out, v);
+  }
+
   /** A fresh local of type `code`. */
   local(code: number): number {
     this.locals.push(code);
@@ -74,8 +73,7 @@ export class Emitter {
   }
 
   typeIndex(params: number[], results: number[]): number {
-    const key = `${params}/${results}`;
-    let i = this.types.findIndex(([p, r]) => `${p}/${r}` === key);
+    let i = this.types.findIndex(([p, r]) => sameCodes(p, params) && sameCodes(r, results));
     if (i < 0) i = this.types.push([params, results]) - 1;
     return this.shape.typeCount + i;
   }
@@ -85,7 +83,9 @@ export class Emitter {
     if (params.length === 0 && results.length === 0) return [0x40];
     if (params.length === 0 && results.length === 1) return [results[0]!];
     this.features.add('multi-value');
-    return sleb(this.typeIndex(params, results));
+    const out: number[] = [];
+    pushSleb(out, this.typeIndex(params, results));
+    return out;
   }
 
   /** The identity function over the results (appended once): its index. */
@@ -121,13 +121,19 @@ export class Emitter {
   constOf(code: number, v: number): void {
     switch (code) {
       case 0x7f:
-        return this.emit(0x41, ...sleb(v | 0));
+        return this.emitSleb(0x41, v | 0);
       case 0x7e:
-        return this.emit(0x42, ...sleb(Math.trunc(v)));
+        return this.emitSleb(0x42, Math.trunc(v));
       case 0x7d:
-        return this.emit(0x43, ...f32Bytes(v));
+        floatBytes.setFloat32(0, v, true);
+        this.out.push(0x43);
+        for (let i = 0; i < 4; i++) this.out.push(floatBytes.getUint8(i));
+        return;
       case 0x7c:
-        return this.emit(0x44, ...f64Bytes(v));
+        floatBytes.setFloat64(0, v, true);
+        this.out.push(0x44);
+        for (let i = 0; i < 8; i++) this.out.push(floatBytes.getUint8(i));
+        return;
       case 0x7b:
         this.features.add('simd');
         return this.emit(0xfd, ...uleb(12), ...new Array<number>(16).fill(v & 0xff));
@@ -138,11 +144,12 @@ export class Emitter {
   }
 
   i32(v: number): void {
-    this.emit(0x41, ...sleb(v | 0));
+    this.emitSleb(0x41, v | 0);
   }
 
   localOp(op: 0x20 | 0x21 | 0x22, index: number): void {
-    this.emit(op, ...uleb(index));
+    this.out.push(op);
+    pushUleb(this.out, index);
   }
 
   /** A counted loop's back edge: `--counter != 0` branches to the loop's own label. */

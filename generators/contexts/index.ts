@@ -6,7 +6,7 @@
  * to `case.tags` (declaring CONTEXT_DECLARES).
  */
 import type { Feature } from '../../src/features.ts';
-import { describeFunction, wrapBody } from '../../src/wasm/wrap-body.ts';
+import { FunctionSite } from '../../src/wasm/wrap-body.ts';
 import { encodeContext } from './encode.ts';
 import type { ContextParams } from './params.ts';
 import { contextTags } from './tags.ts';
@@ -29,6 +29,8 @@ export interface Wrapped {
 
 /** `bytes` with defined function `funcIndex` run inside the context `params`. Pure. */
 export function wrapInContext(bytes: Uint8Array, funcIndex: number, params: ContextParams): Wrapped {
-  const { context, features } = encodeContext(params, describeFunction(bytes, funcIndex));
-  return { bytes: wrapBody(bytes, funcIndex, context), tags: contextTags(params), features };
+  // one read of the module serves both the context's encoding and the rewrite
+  const site = new FunctionSite(bytes, funcIndex);
+  const { context, features } = encodeContext(params, site.shape);
+  return { bytes: site.wrap(context), tags: contextTags(params), features };
 }

@@ -12,7 +12,8 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
   run: { load: async () => (await import('./commands/run.ts')).runCommand, summary: 'corpus + generated cases on runtimes; reports and replay lines' },
   gen: { load: async () => (await import('./commands/gen.ts')).genCommand, summary: 'write generated cases as .wasm, .wat and .json' },
-  replay: { load: async () => (await import('./commands/replay.ts')).replayCommand, summary: 're-run one case (a case file, or --family --seed --path)' },
+  mutate: { load: async () => (await import('./commands/mutate.ts')).mutateCommand, summary: 'meaning-preserving mutations of a case, a corpus or generated cases (EMI style)' },
+  replay: { load: async () => (await import('./commands/replay.ts')).replayCommand, summary: 're-run one case (a case file, or --family --seed --path [--mutate S:I])' },
   fuzz: { load: async () => (await import('./commands/fuzz.ts')).fuzzCommand, summary: 'seeded fuzzing campaign: differential, shrinking, sharded (--shard k/n), resumable (--resume DIR)' },
   merge: { load: async () => (await import('./commands/merge.ts')).mergeCommand, summary: 'merge the reports of fuzz shards into one' },
   spec: { load: async () => (await import('./commands/spec.ts')).specCommand, summary: 'run .wast scripts (files or folders)' },

@@ -28,6 +28,7 @@ import { promoteFinding } from './promote.ts';
 import type { CampaignConfig, CampaignReport, StopReason } from './report.ts';
 import { buildCampaignReport, renderCampaignMarkdown } from './report.ts';
 import { caseIndexAt } from './shard.ts';
+import { campaignMutator } from '../mutate/campaign-share.ts';
 import type { Holds, ShrinkBudget } from './shrink.ts';
 import { DEFAULT_SHRINK_BUDGET, shrinkGenerated } from './shrink.ts';
 import { verdictSignature } from './signature.ts';
@@ -56,8 +57,16 @@ export interface Progress {
   etaMs?: number;
 }
 
+/**
+ * `fuzz --mutate`: the share of generated cases that run mutated (src/mutate/campaign-share.ts).
+ * Kept in the campaign's config, so the checkpoint carries it and a resumed campaign mutates alike.
+ */
+export interface MutateConfig {
+  mutate?: number;
+}
+
 export interface CampaignOptions {
-  config: CampaignConfig;
+  config: CampaignConfig & MutateConfig;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   families: Record<string, Family<any>>;
   runtimes: RuntimeSource[];
@@ -177,6 +186,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     };
 
     const shrinkFinding = async (f: Finding, original: Case): Promise<void> => {
+      if (original.tags?.['mutation'] !== undefined) {
+        f.notShrunk = 'a mutated case (its replay line re-applies the mutation)';
+        return;
+      }
       const family = options.families[original.family];
       if (!family || original.provenance.kind !== 'generator') {
         f.notShrunk = 'not a generated case';
@@ -331,13 +344,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       return true;
     };
 
+    const mutate = config.mutate ? campaignMutator(config.seed, config.mutate) : (c: Case): Case => c;
     let position = state.nextPosition;
     let inFlight: Promise<Executed> | undefined;
     let batch: Case[] = [];
     const batchCases = positionsPerBatch * F;
     if (!runsDone(position) && !shouldStop()) {
       for await (const c of options.generate(jobs(position))) {
-        batch.push(c);
+        batch.push(mutate(c));
         if (batch.length < batchCases) continue;
         const next = execute(batch, position);
         position += positionsPerBatch;

@@ -6,7 +6,8 @@
  * and may drop dead code: exactly the code a runtime bug may live in.)
  */
 
-import { readU32, uleb } from './leb.ts';
+import { ByteParts } from './concat-bytes.ts';
+import { pushUleb, readU32, uleb } from './leb.ts';
 import { readSections, SECTION_ORDER } from './sections.ts';
 
 export { sleb, uleb } from './leb.ts';
@@ -38,34 +39,116 @@ export interface Additions {
   exports: Array<{ name: string; kind: 'func' | 'global'; index: number }>;
 }
 
-function vector(entries: number[][]): number[] {
-  return [...uleb(entries.length), ...entries.flat()];
+/** What happens to one vector section: its entries replaced, and encoded entries appended. */
+export interface SectionEdit {
+  /** The section's new entries (count, then their bytes as parts), in place of its own. */
+  replace?: { count: number; parts: Array<ArrayLike<number>> };
+  /** Encoded entries appended after the existing (or replacing) ones. */
+  entries: Array<ArrayLike<number>>;
 }
 
-function encodeName(name: string): number[] {
-  const b = new TextEncoder().encode(name);
-  return [...uleb(b.length), ...b];
+const utf8 = new TextEncoder();
+
+function encodeType([params, results]: [number[], number[]]): number[] {
+  const out = [0x60];
+  pushUleb(out, params.length);
+  for (const p of params) out.push(p);
+  pushUleb(out, results.length);
+  for (const r of results) out.push(r);
+  return out;
 }
 
-/** New entries of each section id, encoded. */
-function newEntries(a: Additions): Map<number, number[][]> {
-  const m = new Map<number, number[][]>();
-  m.set(
-    1,
-    a.types.map(([p, r]) => [0x60, ...vector(p.map((x) => [x])), ...vector(r.map((x) => [x]))]),
-  );
-  m.set(3, a.functions.map((f) => uleb(f.type)));
-  m.set(6, a.globals.map((g) => [g.valtype, g.mutable ? 1 : 0, ...g.init]));
-  m.set(7, a.exports.map((e) => [...encodeName(e.name), e.kind === 'func' ? 0x00 : 0x03, ...uleb(e.index)]));
-  m.set(
-    10,
-    a.functions.map((f) => {
-      const body = [...vector(f.locals.map((t) => [1, t])), ...f.body];
-      return [...uleb(body.length), ...body];
-    }),
-  );
-  for (const [id, entries] of [...m]) if (entries.length === 0) m.delete(id);
+function encodeExport(e: Additions['exports'][number]): number[] {
+  const name = utf8.encode(e.name);
+  const out = uleb(name.length);
+  for (const b of name) out.push(b);
+  out.push(e.kind === 'func' ? 0x00 : 0x03);
+  pushUleb(out, e.index);
+  return out;
+}
+
+/** A code section entry: size, locals (one group per local), body. */
+function encodeFunction(f: NewFunction): number[] {
+  const inner = uleb(f.locals.length);
+  for (const t of f.locals) inner.push(1, t);
+  const out = uleb(inner.length + f.body.length);
+  for (const b of inner) out.push(b);
+  for (const b of f.body) out.push(b);
+  return out;
+}
+
+/** The edits `a` makes: new entries of each section id, encoded (sections with none left out). */
+export function additionEdits(a: Additions): Map<number, SectionEdit> {
+  const m = new Map<number, SectionEdit>();
+  const add = (id: number, entries: number[][]): void => {
+    if (entries.length > 0) m.set(id, { entries });
+  };
+  add(1, a.types.map(encodeType));
+  add(3, a.functions.map((f) => uleb(f.type)));
+  add(6, a.globals.map((g) => [g.valtype, g.mutable ? 1 : 0, ...g.init]));
+  add(7, a.exports.map(encodeExport));
+  add(10, a.functions.map(encodeFunction));
   return m;
+}
+
+/** Appends section `id` with contents `contents` (its size encoded minimally) to `out`. */
+function addSection(out: ByteParts, id: number, contents: ByteParts): void {
+  const header = [id];
+  pushUleb(header, contents.length);
+  out.add(header);
+  for (const p of contents.list) out.add(p);
+}
+
+/**
+ * Returns a new module: `bytes` with `edits` applied (sections an edit names but the module lacks
+ * are created in their place). Every section is written anew, its size re-encoded minimally
+ * (unlike sections.ts's single-section edits, which keep the other sections' bytes as they are);
+ * an edited section's count is re-encoded too. Built in one pass straight into the result.
+ */
+export function editSections(bytes: Uint8Array, edits: ReadonlyMap<number, SectionEdit>): Uint8Array {
+  const pending = new Map(edits);
+  const out = new ByteParts();
+  out.add(bytes.subarray(0, 8));
+  const emit = (id: number, edit: SectionEdit, existing?: Uint8Array): void => {
+    let count = edit.entries.length;
+    let own: Array<ArrayLike<number>> = [];
+    if (edit.replace) {
+      count += edit.replace.count;
+      own = edit.replace.parts;
+    } else if (existing) {
+      const [n, rest] = readU32(existing, 0);
+      count += n;
+      own = [existing.subarray(rest)];
+    }
+    const contents = new ByteParts();
+    contents.add(uleb(count));
+    for (const p of own) contents.add(p);
+    for (const e of edit.entries) contents.add(e);
+    addSection(out, id, contents);
+  };
+  const flushBefore = (rank: number): void => {
+    for (let i = 0; i < rank && i < SECTION_ORDER.length; i++) {
+      const id = SECTION_ORDER[i]!;
+      const edit = pending.get(id);
+      if (edit && edit.entries.length > 0) emit(id, edit);
+      pending.delete(id);
+    }
+  };
+  for (const { id, start, end } of readSections(bytes)) {
+    const body = bytes.subarray(start, end);
+    const edit = id === 0 ? undefined : pending.get(id);
+    if (id !== 0) flushBefore(SECTION_ORDER.indexOf(id));
+    if (edit && (edit.replace || edit.entries.length > 0)) {
+      pending.delete(id);
+      emit(id, edit, body);
+      continue;
+    }
+    const verbatim = new ByteParts();
+    verbatim.add(body);
+    addSection(out, id, verbatim);
+  }
+  flushBefore(SECTION_ORDER.length);
+  return out.bytes();
 }
 
 /**
@@ -74,38 +157,5 @@ function newEntries(a: Additions): Map<number, number[][]> {
  * bytes as they are.
  */
 export function appendToModule(bytes: Uint8Array, additions: Additions): Uint8Array {
-  const pending = newEntries(additions);
-  const out: number[] = [...bytes.subarray(0, 8)];
-  const emit = (id: number, body: ArrayLike<number>): void => {
-    out.push(id, ...uleb(body.length));
-    for (let i = 0; i < body.length; i++) out.push(body[i]!);
-  };
-  const flushBefore = (rank: number): void => {
-    for (const id of SECTION_ORDER) {
-      if (SECTION_ORDER.indexOf(id) >= rank) break;
-      const entries = pending.get(id);
-      if (entries) {
-        emit(id, vector(entries));
-        pending.delete(id);
-      }
-    }
-  };
-  for (const { id, start, end } of readSections(bytes)) {
-    const body = bytes.subarray(start, end);
-    if (id === 0) {
-      emit(id, body);
-      continue;
-    }
-    flushBefore(SECTION_ORDER.indexOf(id));
-    const entries = pending.get(id);
-    if (!entries) {
-      emit(id, body);
-      continue;
-    }
-    pending.delete(id);
-    const [count, rest] = readU32(body, 0);
-    emit(id, [...uleb(count + entries.length), ...body.subarray(rest), ...entries.flat()]);
-  }
-  flushBefore(SECTION_ORDER.length);
-  return Uint8Array.from(out);
+  return editSections(bytes, additionEdits(additions));
 }

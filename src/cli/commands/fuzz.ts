@@ -3,6 +3,7 @@
  *
  *   trapcheck fuzz --family core-traps,wasi-exit --runtime reference --seed 7 (--runs N | --time 30m)
  *                  [--out DIR] [--differential] [--save-findings [DIR]] [--shard k/n] [--max-shrinks N]
+ *                  [--mutate [SHARE]]
  *   trapcheck fuzz --resume DIR
  *
  * This is the seed edge (DESIGN §6): the seed is resolved and printed here, and the wall clock
@@ -25,7 +26,8 @@ import { ProgressPrinter } from '../progress-printer.ts';
 import type { Runtime } from '../../runtimes/adapter.ts';
 import { ALL_RUNTIMES, createRuntime, createRuntimes, parseRuntimeSpec } from '../../runtimes/registry.ts';
 import type { CampaignConfig } from '../../fuzz/report.ts';
-import type { Progress, RuntimeSource } from '../../fuzz/campaign.ts';
+import type { MutateConfig, Progress, RuntimeSource } from '../../fuzz/campaign.ts';
+import { parseMutateShare } from '../../mutate/campaign-share.ts';
 import { readCheckpoint, CHECKPOINT_FILE } from '../../fuzz/checkpoint.ts';
 import { parseShard, WHOLE, formatShard } from '../../fuzz/shard.ts';
 import type { Case } from '../../case.ts';
@@ -44,17 +46,20 @@ export const FUZZ_OPTIONS: OptionSpec = {
   'max-shrinks': { type: 'string' },
   'log-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },
+  mutate: { type: 'string' },
 };
 
 export const DEFAULT_FINDINGS_DIR = 'corpus/regressions';
 const DEFAULT_FAMILIES = ['core-traps', 'wasi-exit'];
 
-/** `--save-findings` takes an optional DIR: a bare flag (followed by an option or nothing) means corpus/regressions. */
+/** `--save-findings` takes an optional DIR: a bare flag (followed by an option or nothing) means corpus/regressions; a bare `--mutate` mutates every case. */
 function expandOptionalValues(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--save-findings' && (i + 1 >= argv.length || argv[i + 1]!.startsWith('--'))) out.push(`--save-findings=${DEFAULT_FINDINGS_DIR}`);
+    const bare = i + 1 >= argv.length || argv[i + 1]!.startsWith('--');
+    if (a === '--save-findings' && bare) out.push(`--save-findings=${DEFAULT_FINDINGS_DIR}`);
+    else if (a === '--mutate' && bare) out.push('--mutate=1');
     else out.push(a);
   }
   return out;
@@ -79,7 +84,7 @@ export function progressLine(p: Progress): string {
   return `fuzz: ${p.cases} cases · ${Math.round(p.casesPerSecond)}/s · pass ${p.passed} · fail ${p.failed} · imprecise ${p.imprecise} · other ${p.other} · findings ${p.findings}${p.etaMs !== undefined ? ` · ETA ${formatMs(p.etaMs)}` : ''}`;
 }
 
-function configFromArgs(values: Record<string, unknown>): CampaignConfig {
+function configFromArgs(values: Record<string, unknown>): CampaignConfig & MutateConfig {
   const families = listOption(values, 'family') ?? DEFAULT_FAMILIES;
   checkChoices('family', families, FAMILY_NAMES, 'UNKNOWN_FAMILY');
   if (new Set(families).size !== families.length) throw usageError('--family lists a family twice');
@@ -102,6 +107,7 @@ function configFromArgs(values: Record<string, unknown>): CampaignConfig {
     differential,
     saveFindings: typeof save === 'string' ? resolve(save) : null,
     maxShrinks: intOption(values, 'max-shrinks', 20, 0),
+    ...(typeof values['mutate'] === 'string' ? { mutate: parseMutateShare(values['mutate']) } : {}),
   };
 }
 
@@ -112,7 +118,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
   // Milliseconds between checkpoints (0: after every batch). Only how much a killed campaign redoes depends on it.
   const checkpointEveryMs = intOption(values, 'checkpoint-every', 1000, 0);
 
-  let config: CampaignConfig;
+  let config: CampaignConfig & MutateConfig;
   let outDir: string;
   /** Runtimes started while resolving `--runtime all`, handed to the campaign as its first instances. */
   const prestarted = new Map<string, Runtime>();
@@ -160,7 +166,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
   const budget = config.runs !== null ? `${config.runs} runs per family` : '';
   const time = config.timeMs !== null ? `${config.timeMs / 1000} s` : '';
   io.out(
-    `trapcheck fuzz: seed ${config.seed}; families ${config.families.join(', ')}; runtimes ${config.runtimes.join(', ')}; shard ${formatShard(config.shard)}; budget ${[budget, time].filter(Boolean).join(' or ')}${config.differential ? '; differential' : ''}${resumed ? `; resuming at position ${resumed.state.nextPosition} (${resumed.state.cases} cases done)` : ''}`,
+    `trapcheck fuzz: seed ${config.seed}; families ${config.families.join(', ')}; runtimes ${config.runtimes.join(', ')}; shard ${formatShard(config.shard)}; budget ${[budget, time].filter(Boolean).join(' or ')}${config.differential ? '; differential' : ''}${config.mutate ? `; mutating ${Math.round(config.mutate * 100)}% of cases` : ''}${resumed ? `; resuming at position ${resumed.state.nextPosition} (${resumed.state.cases} cases done)` : ''}`,
   );
 
   // Generation off the main thread unless the campaign is small (a pool loads binaryen per worker).

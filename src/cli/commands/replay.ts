@@ -18,6 +18,7 @@ const OPTIONS = {
   family: { type: 'string' },
   seed: { type: 'string' },
   path: { type: 'string' },
+  mutate: { type: 'string' },
   runtime: { type: 'string', multiple: true },
   out: { type: 'string' },
   reporter: { type: 'string', multiple: true },
@@ -25,6 +26,12 @@ const OPTIONS = {
 
 async function caseFromArgs(values: Record<string, unknown>, positionals: string[]): Promise<Case> {
   const target = parseReplayArgs(values, positionals);
+  // a mutated case (src/mutate/): the original, rebuilt, then the same mutation drawn again
+  if (target.mutation) return (await import('../../mutate/replay.ts')).mutatedForReplay(await originalCase(target), target.mutation);
+  return originalCase(target);
+}
+
+async function originalCase(target: ReturnType<typeof parseReplayArgs>): Promise<Case> {
   if (target.kind === 'case-file') return loadCaseFile(target.file);
   checkChoices('family', [target.family], FAMILY_NAMES, 'UNKNOWN_FAMILY');
   const { generateCase, getFamily } = await import('../../../generators/index.ts');
