@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   merge: { load: async () => (await import('./commands/merge.ts')).mergeCommand, summary: 'merge the reports of fuzz shards into one' },
   spec: { load: async () => (await import('./commands/spec.ts')).specCommand, summary: 'run .wast scripts (files or folders)' },
   runtimes: { load: async () => (await import('./commands/runtimes.ts')).runtimesCommand, summary: 'list runtimes, availability and versions' },
+  'oracle-check': { load: async () => (await import('./commands/oracle-check.ts')).oracleCheckCommand, summary: 'independent check of generated expectations on wabt / binaryen interpreters' },
 };
 
 export const HELP = `trapcheck ${TOOL_VERSION}: deterministic WebAssembly trap-fuzzing and conformance

@@ -72,6 +72,8 @@ describe('wizer report reader (texts measured on wizer 10.0.0 / 11.0.3)', () => 
 
   it('maps refusals to unsupported and validation errors to rejected', () => {
     expect(classifyReport('Error: unsupported `table.set` instruction\n', 'f')).toMatchObject({ kind: 'refused', outcome: { kind: 'unsupported' } });
+    // wizer 10's words for a typed select (emitted by transparent contexts): a refusal, not a crash
+    expect(classifyReport('Error: unsupported typed `select` instruction\n', 'f')).toMatchObject({ kind: 'refused', outcome: { kind: 'unsupported', feature: 'instruction typed select (wizer refuses any module that uses it)' } });
     expect(classifyReport('Error: imported memories are not supported\n', 'f')).toMatchObject({ kind: 'refused', outcome: { kind: 'unsupported' } });
     expect(classifyReport('Error: threads support is not enabled (at offset 0x4c)\n', 'f')).toMatchObject({ kind: 'refused', outcome: { kind: 'unsupported' } });
     const v11 = 'Error: wasm validation failed\n\nCaused by:\n    type mismatch: values remaining on stack at end of block (at offset 0x22)\n';

@@ -1,0 +1,46 @@
+/**
+ * The independent evaluators of the oracle check: interpreters that share no code with the
+ * generators' expectation arithmetic nor with the reference runtime's engine (V8). Each one is a
+ * Runtime behind the ordinary adapter interface, so its observations go through the one pipeline
+ * (src/pipeline/judge-cases.ts) and the one judge, with crash recovery.
+ *
+ * - `wabt`: wabt's wasm-interp (src/runtimes/wabt.ts): one module, core features, invoke / get
+ *   steps, no imports (so no WASI, wasi-threads, components, fuel or asyncify).
+ * - `binaryen`: binaryen's interpreter through its `wasm-shell` (src/oracle-check/binaryen/): the
+ *   same reach as wabt, a second opinion; it also evaluates what wasm-interp leaves out.
+ */
+import type { RecoveringTarget } from '../pipeline/recovering.ts';
+import { RuntimeSlot } from '../pipeline/runtime-slot.ts';
+import type { Runtime } from '../runtimes/adapter.ts';
+
+export const EVALUATOR_NAMES = ['wabt', 'binaryen'] as const;
+export type EvaluatorName = (typeof EVALUATOR_NAMES)[number];
+
+export interface Evaluator {
+  readonly name: EvaluatorName;
+  /** The `--runtime` a replay line names, so that `trapcheck replay` shows the same observation. */
+  readonly replayRuntime: string;
+  readonly target: RecoveringTarget;
+  version(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const FACTORIES: Record<EvaluatorName, () => Promise<Runtime>> = {
+  wabt: async () => (await import('../runtimes/registry.ts')).createRuntime('wabt'),
+  binaryen: async () => (await import('./binaryen/runtime.ts')).createBinaryenRuntime(),
+};
+
+/** Which runtime a replay line should name for each evaluator (binaryen is not a registered runtime). */
+const REPLAY_RUNTIME: Record<EvaluatorName, string> = { wabt: 'wabt', binaryen: 'reference' };
+
+/** Starts an evaluator; a harness that throws is replaced by a fresh one (RuntimeSlot). */
+export async function createEvaluator(name: EvaluatorName, create: () => Promise<Runtime> = FACTORIES[name]): Promise<Evaluator> {
+  const slot = new RuntimeSlot(await create(), create);
+  return {
+    name,
+    replayRuntime: REPLAY_RUNTIME[name],
+    target: slot,
+    version: () => slot.runtime().version(),
+    close: () => slot.close(),
+  };
+}

@@ -1,0 +1,35 @@
+/** `trapcheck oracle-check` as a user runs it: bad input is one line and exit 2; counts and report.json otherwise. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trapcheck } from '../cli/helpers.ts';
+
+function expectOneLineError(args: string[], pattern: RegExp): void {
+  const r = trapcheck(['oracle-check', ...args]);
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('trapcheck oracle-check', () => {
+  it('bad input is one line naming the problem, exit 2', () => {
+    expectOneLineError(['--evaluator', 'v8'], /unknown evaluator `v8`; valid choices: .*wabt/);
+    expectOneLineError(['--family', 'nope'], /unknown family `nope`/);
+    expectOneLineError(['core-traps'], /unexpected argument `core-traps`/);
+  });
+
+  it('counts cases no evaluator can run by reason, exits 0 without a disagreement, writes report.json and summary.md', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'trapcheck-oracle-')), 'out');
+    const r = trapcheck(['oracle-check', '--family', 'wasi-exit', '--seed', '1', '--runs', '3', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('wasi-exit      not evaluable: 3');
+    expect(r.stdout).toContain('oracle-check: 3 cases: 0 agree, 0 disagree, 0 imprecise, 3 not evaluable');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ schema: 'trapcheck.oracle-check/1', seed: 1, summary: { total: 3, notEvaluable: 3 } });
+    expect(report.families['wasi-exit'].notEvaluableReasons).toEqual({ 'wabt: unsupported: feature wasi; binaryen: unsupported: feature wasi': 3 });
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('## Not evaluable');
+  });
+});
