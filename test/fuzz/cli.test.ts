@@ -79,15 +79,16 @@ describe('trapcheck fuzz (CLI)', () => {
   }, 60_000);
 
   it('replay --path i:shrinkpath rebuilds the shrunk case; a path outside the shrink tree is exit 2', () => {
-    const path = '5:1:1:1:1:1:2:1:5:5:5:5:5:5:5:5:5';
-    const expected = caseAtPath(getFamily('core-traps'), 7, path);
-    const r = trapcheck(['replay', '--family', 'core-traps', '--seed', '7', '--path', path, '--out', join(dir, 'replay')]);
-    expect(r.stdout).toContain(`case core-traps/7/${path} (core-traps)`);
+    // a shrink path of core-traps v2, seed 2: case 4 and five shrink steps that keep the planted bug's trap and placement
+    const path = '4:3:1:1:1:1:1';
+    const expected = caseAtPath(getFamily('core-traps'), 2, path);
+    const r = trapcheck(['replay', '--family', 'core-traps', '--seed', '2', '--path', path, '--out', join(dir, 'replay')]);
+    expect(r.stdout).toContain(`case core-traps/2/${path} (core-traps)`);
     expect(r.code).toBe(0);
     expect(expected.tags).toMatchObject({ trap: 'integer overflow', placement: 'br_table-arm' });
-    const bad = trapcheck(['replay', '--family', 'core-traps', '--seed', '7', '--path', '5:999999']);
+    const bad = trapcheck(['replay', '--family', 'core-traps', '--seed', '2', '--path', '4:999999']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^trapcheck: path 5:999999 does not exist in core-traps's shrink tree for seed 7\n$/);
+    expect(bad.stderr).toMatch(/^trapcheck: path 4:999999 does not exist in core-traps's shrink tree for seed 2\n$/);
   });
 
   it('bad options are one-line usage errors', () => {

@@ -29,11 +29,11 @@ describe('shards', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'trapcheck-shards-'));
-    whole = (await runCampaign(options(config({ families: FAMS, seed: 11, runs: SHARDS * N, runtimes: ['buggy'] }), [buggy], join(dir, 'whole')))).report;
-    again = (await runCampaign(options(config({ families: FAMS, seed: 11, runs: SHARDS * N, runtimes: ['buggy'] }), [buggy], join(dir, 'again')))).report;
+    whole = (await runCampaign(options(config({ families: FAMS, seed: 12, runs: SHARDS * N, runtimes: ['buggy'] }), [buggy], join(dir, 'whole')))).report;
+    again = (await runCampaign(options(config({ families: FAMS, seed: 12, runs: SHARDS * N, runtimes: ['buggy'] }), [buggy], join(dir, 'again')))).report;
     for (let k = 1; k <= SHARDS; k++) {
       const out = join(dir, `shard-${k}`);
-      await runCampaign(options(config({ families: FAMS, seed: 11, runs: N, runtimes: ['buggy'], shard: { k, n: SHARDS } }), [buggy], out));
+      await runCampaign(options(config({ families: FAMS, seed: 12, runs: N, runtimes: ['buggy'], shard: { k, n: SHARDS } }), [buggy], out));
       shardCps.push(readCheckpoint(out));
     }
   }, 60_000);
@@ -69,8 +69,8 @@ describe('shards', () => {
 
   it('refuses shards of different campaigns, and a shard given twice', () => {
     const declares = {};
-    const other = { ...shardCps[1]!, config: { ...shardCps[1]!.config, seed: 12 } };
-    expect(() => mergeCheckpoints({ checkpoints: [{ source: 'a', checkpoint: shardCps[0]! }, { source: 'b', checkpoint: other }], version: 't', runtimes: [], declares })).toThrow(/b: seed 12 differs/);
+    const other = { ...shardCps[1]!, config: { ...shardCps[1]!.config, seed: 13 } };
+    expect(() => mergeCheckpoints({ checkpoints: [{ source: 'a', checkpoint: shardCps[0]! }, { source: 'b', checkpoint: other }], version: 't', runtimes: [], declares })).toThrow(/b: seed 13 differs/);
     expect(() => mergeCheckpoints({ checkpoints: [{ source: 'a', checkpoint: shardCps[0]! }, { source: 'b', checkpoint: shardCps[0]! }], version: 't', runtimes: [], declares })).toThrow(/given twice/);
   });
 });
