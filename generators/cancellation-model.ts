@@ -5,7 +5,9 @@
  * generator built and its fuel plan (src/wasm/instrument/fuel.ts `fuelPlan`), never by running it.
  */
 import type { TrapKind } from '../src/outcome.ts';
-import type { FuelPlan } from '../src/wasm/instrument/fuel.ts';
+import type { FuelPlan, FunctionCost } from '../src/wasm/instrument/fuel.ts';
+import type { ContextCharge, RunContext } from './cancellation/context-charges.ts';
+import { BARE_RUN } from './cancellation/context-charges.ts';
 
 export const MEMORY_BYTES = 65536;
 /** Guest bytes at offset 0: Asyncify borrows this region while a call is parked, and must give it back. */
@@ -59,7 +61,8 @@ export function usedBytes(p: Program): number {
 }
 
 export type Event =
-  | { e: 'charge'; units: number; tree?: boolean }
+  /** `tree`: in the call tree; `context`: a metering point of the context around `run`. */
+  | { e: 'charge'; units: number; tree?: boolean; context?: boolean }
   | { e: 'suspend'; kind: 'yield' | 'block'; slot: number }
   | { e: 'write'; at: number; bytes: number[] }
   | { e: 'bump' }
@@ -67,19 +70,35 @@ export type Event =
 
 const le32 = (v: number): number[] => [v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255];
 
+/** Defined function index of the context's identity function: appended after run, probe and the tree levels. */
+export function identityIndex(p: Program): number {
+  return 2 + (p.segments.some((s) => s.k === 'tree') ? p.treeDepth + 1 : 0);
+}
+
 /**
  * The events of one `run()` call. Function costs come from the plan: defined function 0 is `run`,
- * 1 is `probe`, 2.. are the tree levels t0 … t_depth.
+ * 1 is `probe`, 2.. are the tree levels t0 … t_depth, then the context's identity function.
+ * `ctx` says when the context around `run`'s body (if any) charges: its loops' costs and the
+ * identity function's come from the plan too. Without a plan (an unmetered module, where nothing
+ * observes fuel) every charge is 0 units.
  */
-export function trace(p: Program, plan: FuelPlan): Event[] {
-  const fn = (i: number): FuelPlan['functions'][number] => {
+export function trace(p: Program, plan: FuelPlan | undefined, ctx: RunContext = BARE_RUN): Event[] {
+  const bodyLoops = p.segments.filter((s) => s.k === 'loop').length;
+  const unmetered: FunctionCost = { index: -1, exports: [], entry: 0, loops: new Array<number>(ctx.loops + bodyLoops).fill(0) };
+  const fn = (i: number): FunctionCost => {
+    if (!plan) return unmetered;
     const f = plan.functions[i];
     if (!f) throw new Error(`cancellation: the fuel plan has no function ${i}`);
     return f;
   };
-  const out: Event[] = [{ e: 'charge', units: fn(0).entry }];
+  // the plan's loops of `run` are the context's and the body's, in byte order: anything else means the walk is wrong
+  if (fn(0).loops.length !== ctx.loops + bodyLoops) throw new Error(`cancellation: run has ${fn(0).loops.length} loops in its fuel plan, the model expects ${ctx.loops} + ${bodyLoops}`);
+  // the context's loops after the body come after the body's own in the bytes
+  const slot = (contextLoop: number): number => (contextLoop < ctx.loopOffset ? contextLoop : contextLoop + bodyLoops);
+  const contextCharge = (c: ContextCharge): Event => ({ e: 'charge', units: 'loop' in c ? fn(0).loops[slot(c.loop)]! : fn(identityIndex(p)).entry, context: true });
+  const out: Event[] = [{ e: 'charge', units: fn(0).entry }, ...ctx.before.map(contextCharge)];
   const at = slots(p);
-  let loop = 0;
+  let loop = ctx.loopOffset;
   const tree = (d: number): void => {
     out.push({ e: 'charge', units: fn(2 + d).entry, tree: true });
     if (d === p.treeDepth) out.push({ e: 'bump' });
@@ -115,7 +134,9 @@ export function trace(p: Program, plan: FuelPlan): Event[] {
         break;
     }
   });
+  // after a trap nothing of the context runs
   if (p.trap) out.push({ e: 'trap', trap: p.trap });
+  else out.push(...ctx.after.map(contextCharge));
   return out;
 }
 
@@ -123,7 +144,7 @@ export function trace(p: Program, plan: FuelPlan): Event[] {
 export type Stop =
   | { stop: 'return' }
   | { stop: 'trap'; trap: ProgramTrap }
-  | { stop: 'out-of-fuel' }
+  | { stop: 'out-of-fuel'; at: number }
   | { stop: 'host'; at: number }
   | { stop: 'fuel'; at: number };
 
@@ -158,7 +179,7 @@ export class Machine {
         case 'charge':
           if (this.fuel === undefined) break;
           this.fuel -= ev.units;
-          if (this.fuel < 0) return o.fuelPauses ? { stop: 'fuel', at: i } : { stop: 'out-of-fuel' };
+          if (this.fuel < 0) return o.fuelPauses ? { stop: 'fuel', at: i } : { stop: 'out-of-fuel', at: i };
           break;
         case 'suspend':
           if (left !== undefined && --left === 0) return { stop: 'host', at: i };
@@ -182,7 +203,7 @@ export class Machine {
     const ev = events[at]!;
     if (ev.e === 'charge') {
       if (this.fuel !== undefined) this.fuel += o.grant ?? 0;
-      if (this.fuel !== undefined && this.fuel < 0) return o.fuelPauses ? { stop: 'fuel', at } : { stop: 'out-of-fuel' };
+      if (this.fuel !== undefined && this.fuel < 0) return o.fuelPauses ? { stop: 'fuel', at } : { stop: 'out-of-fuel', at };
     } else if (ev.e === 'suspend' && ev.kind === 'block') this.mem.set(le32(o.value ?? 0), ev.slot);
     return this.play(events, at + 1, o);
   }

@@ -19,17 +19,27 @@
  *                                      fuel spent before the trap is charged (#36), probe and call again (K1)
  *   k2-refuel                          out of fuel mid-call, refuel, call again: restarts from entry (K2)
  *
+ * `run`'s body sits inside a transparent context (generators/contexts/, issue #18) in about seven
+ * cases in eight. The context adds metering points (its loops, calls of its identity function)
+ * and expressions to `run`'s entry cost; cancellation/context-charges.ts says when each runs, and
+ * their costs come from the same fuel plan, so budgets may run out inside the context too
+ * (tag `fuel-stop: context`) and every expectation stays exact.
+ *
  * Every expectation (outcome, memory, g, remaining fuel) comes from cancellation-model.ts, which
- * plays the program under the fuel plan of the emitted bytes; nothing is run to find it.
+ * plays the program under the fuel plan of the emitted bytes; nothing is run to find it. The
+ * module is built in cancellation/module.ts and the steps in cancellation/steps.ts.
  */
 import fc from 'fast-check';
-import type { Case, Expectation, Step } from '../src/case.ts';
+import type { Case } from '../src/case.ts';
 import type { Feature } from '../src/features.ts';
-import type { BModule, Expr } from '../src/wasm/builder.ts';
-import { binaryen, buildModule } from '../src/wasm/builder.ts';
 import { fuelPlan } from '../src/wasm/instrument/fuel.ts';
-import type { Event, Program, ProgramTrap, Segment, Stop } from './cancellation-model.ts';
-import { chargesBefore, GUEST_PATTERN, Machine, MEMORY_BYTES, PROGRAM_TRAPS, slots, TAIL_PATTERN, trace, TRAP_KIND, usedBytes } from './cancellation-model.ts';
+import type { Event, Program, ProgramTrap, Segment } from './cancellation-model.ts';
+import { PROGRAM_TRAPS, trace, TRAP_KIND } from './cancellation-model.ts';
+import { BARE_RUN, contextCharges } from './cancellation/context-charges.ts';
+import { buildBytes, runIndex } from './cancellation/module.ts';
+import { plannedSteps } from './cancellation/steps.ts';
+import type { ContextParams } from './contexts/index.ts';
+import { CONTEXT_DECLARES, contextArbitrary, contextTags, wrapInContext } from './contexts/index.ts';
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 
@@ -71,13 +81,12 @@ export interface CancellationParams {
   pick: number;
   /** What a resumed `block` returns. */
   resumeValue: number;
+  /** The transparent context around `run`'s body (none: the body alone). */
+  context: ContextParams | null;
 }
 
-/** A budget far beyond any program here. */
-const PLENTY = 1_000_000;
-
 /** The program the scenario needs: the segments it relies on are added when the draw lacks them. */
-function program(p: CancellationParams): Program {
+export function program(p: CancellationParams): Program {
   const segments = [...p.segments];
   const need = (k: Segment['k'], s: Segment): void => {
     if (!segments.some((x) => x.k === k)) segments.splice(p.pick % (segments.length + 1), 0, s);
@@ -104,256 +113,40 @@ function features(p: CancellationParams, prog: Program): Feature[] {
   return f;
 }
 
-function buildBytes(prog: Program, feats: readonly Feature[]): Uint8Array {
-  const { i32, none } = binaryen;
-  const suspends = prog.segments.some((s) => s.k === 'yield' || s.k === 'block');
-  return buildModule(NAME, feats, (m: BModule) => {
-    if (suspends) {
-      m.addFunctionImport('yield', 'trapcheck:host', 'yield', none, none);
-      m.addFunctionImport('block', 'trapcheck:host', 'block', none, i32);
-    }
-    const enc = new TextEncoder();
-    m.setMemory(1, 1, 'memory', [
-      { offset: m.i32.const(0), data: enc.encode(GUEST_PATTERN), passive: false },
-      { offset: m.i32.const(MEMORY_BYTES - TAIL_PATTERN.length), data: enc.encode(TAIL_PATTERN), passive: false },
-    ]);
-    m.addGlobal('g', i32, true, m.i32.const(0));
-    m.addGlobalExport('g', 'g');
-    const bump = (): Expr => m.global.set('g', m.i32.add(m.global.get('g', i32), m.i32.const(1)));
-    const at = slots(prog);
-    const body: Expr[] = [];
-    let loops = 0;
-    prog.segments.forEach((s, idx) => {
-      const addr = at[idx]!;
-      switch (s.k) {
-        case 'store':
-          body.push(m.i32.store(0, 4, m.i32.const(addr), m.i32.const(s.value)));
-          break;
-        case 'bump':
-          body.push(bump());
-          break;
-        case 'yield':
-          body.push(m.call('yield', [], none));
-          break;
-        case 'block':
-          body.push(m.i32.store(0, 4, m.i32.const(addr), m.call('block', [], i32)));
-          break;
-        case 'loop': {
-          const label = `l${loops++}`;
-          const i = (): Expr => m.local.get(0, i32);
-          body.push(
-            m.local.set(0, m.i32.const(0)),
-            m.loop(
-              label,
-              m.block(null, [
-                m.i32.store(0, 4, m.i32.add(m.i32.const(addr), m.i32.shl(i(), m.i32.const(2))), m.i32.add(i(), m.i32.const(1))),
-                m.local.set(0, m.i32.add(i(), m.i32.const(1))),
-                m.br(label, m.i32.lt_u(i(), m.i32.const(s.n))),
-              ]),
-            ),
-          );
-          break;
-        }
-        case 'fill':
-          body.push(m.memory.fill(m.i32.const(addr), m.i32.const(s.byte), m.i32.const(s.len)));
-          break;
-        case 'tree':
-          body.push(m.call('t0', [], none));
-          break;
-      }
-    });
-    if (prog.trap === 'unreachable') body.push(m.unreachable());
-    if (prog.trap === 'div-zero') body.push(m.drop(m.i32.div_s(m.global.get('g', i32), m.i32.const(0))));
-    if (prog.trap === 'oob-straddle') body.push(m.i32.store(0, 1, m.i32.const(MEMORY_BYTES - 2), m.i32.const(0x01020304)));
-    body.push(m.global.get('g', i32));
-    m.addFunction('run', none, i32, [i32], m.block(null, body, i32));
-    m.addFunctionExport('run', 'run');
-    m.addFunction('probe', none, i32, [], m.global.get('g', i32));
-    m.addFunctionExport('probe', 'probe');
-    const usesTree = prog.segments.some((s) => s.k === 'tree');
-    for (let d = 0; d <= prog.treeDepth && usesTree; d++) {
-      const next = `t${d + 1}`;
-      m.addFunction(`t${d}`, none, none, [], d === prog.treeDepth ? bump() : m.block(null, [m.call(next, [], none), m.call(next, [], none)]));
-    }
-  });
-}
-
-/** The state the machine predicts, as an expectation (guest bytes, written slots, the tail, g, fuel). */
-function state(mc: Machine, prog: Program, extra: Expectation = {}): Expectation {
-  const e: Expectation = {
-    ...extra,
-    memory: [
-      { offset: 0, hex: mc.hex(0, usedBytes(prog)) },
-      { offset: MEMORY_BYTES - TAIL_PATTERN.length, hex: mc.hex(MEMORY_BYTES - TAIL_PATTERN.length, MEMORY_BYTES) },
-    ],
-    globals: { g: { type: 'i32', value: String(mc.g) } },
-  };
-  const fuel = mc.observedFuel;
-  if (fuel !== undefined) e.fuel = fuel;
-  return e;
-}
-
-const RETURN: Expectation['outcome'] = { kind: 'return' };
-
-/** The outcome of a stretch that ended as `stop`, with `g` as run's result. */
-function outcomeOf(stop: Stop, mc: Machine): Expectation['outcome'] {
-  switch (stop.stop) {
-    case 'return':
-      return { kind: 'return', values: [{ type: 'i32', value: String(mc.g) }] };
-    case 'trap':
-      return { kind: 'trap', trap: TRAP_KIND[stop.trap] };
-    case 'out-of-fuel':
-      return { kind: 'trap', trap: 'out of fuel' };
-    case 'host':
-      return { kind: 'suspended', at: 'host' };
-    case 'fuel':
-      return { kind: 'suspended', at: 'fuel' };
-  }
-}
-
-/** An unlimited stretch: what is left of the old balance afterwards, never below 0 (CoreCalls `endStretch`). */
-function unlimited(mc: Machine, go: () => Stop): Stop {
-  const before = mc.fuel;
-  if (before === undefined) return go();
-  mc.fuel = before + PLENTY * 1000;
-  const stop = go();
-  mc.fuel = Math.max(0, mc.fuel - PLENTY * 1000);
-  return stop;
-}
-
-/** Indices of the suspension events of `kind` (any kind when undefined), 1-based ordinal → event index. */
-function suspensionOrdinal(events: readonly Event[], kind: 'yield' | 'block' | undefined, pick: number): number | undefined {
-  const all = events.flatMap((e, i) => (e.e === 'suspend' ? [{ e, i }] : []));
-  const wanted = all.map((x, k) => ({ ...x, k: k + 1 })).filter((x) => kind === undefined || x.e.kind === kind);
-  return wanted.length ? wanted[pick % wanted.length]!.k : undefined;
-}
-
-function steps(p: CancellationParams, prog: Program, events: readonly Event[], metered: boolean, probeCost: number): Step[] {
-  const mc = new Machine(metered);
-  const out: Step[] = [{ op: 'instantiate', expect: { outcome: { kind: 'return' } } }];
-  const refuel = (amount: number): void => {
-    mc.fuel = amount;
-    out.push({ op: 'refuel', amount, expect: state(mc, prog, { outcome: RETURN }) });
-  };
-  const callAgain = (): void => {
-    const stop = mc.play(events, 0);
-    out.push({ op: 'call', export: 'run', call: 'again', expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-  };
-  const cancelled = (): void => {
-    out.push({ op: 'cancel', call: 'c', expect: state(mc, prog, { outcome: { kind: 'cancelled' } }) });
-  };
-  const spent = chargesBefore(events);
-  const total = spent[spent.length - 1]!;
-  if (metered && p.scenario !== 'cancel-fuel' && p.scenario !== 'cancel-call-tree' && p.scenario !== 'k2-refuel') refuel(PLENTY);
-
-  switch (p.scenario) {
-    case 'cancel-suspension':
-    case 'cancel-block': {
-      const k = suspensionOrdinal(events, p.scenario === 'cancel-block' ? 'block' : 'yield', p.pick)!;
-      const stop = mc.play(events, 0, { suspensions: k });
-      out.push({ op: 'call', export: 'run', call: 'c', pauseAt: { suspension: k }, expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-      cancelled();
-      callAgain();
-      break;
-    }
-    case 'cancel-fuel':
-    case 'cancel-call-tree': {
-      let budget = p.pick % Math.max(1, total);
-      if (p.scenario === 'cancel-call-tree') {
-        const tree = events.flatMap((e, i) => (e.e === 'charge' && e.tree ? [i] : []));
-        const j = tree[p.pick % tree.length]!;
-        budget = spent[j]! + (p.pick % (events[j] as { units: number }).units);
-      }
-      mc.fuel = budget;
-      const stop = mc.play(events, 0, { fuelPauses: true });
-      out.push({ op: 'call', export: 'run', call: 'c', pauseAt: { fuel: budget }, expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-      cancelled();
-      refuel(PLENTY);
-      callAgain();
-      break;
-    }
-    case 'cancel-entry':
-      out.push({ op: 'call', export: 'run', call: 'c', pauseAt: 'entry', expect: state(mc, prog, { outcome: { kind: 'suspended', at: 'entry' } }) });
-      cancelled();
-      callAgain();
-      break;
-    case 'cancel-after-return': {
-      const stop = mc.play(events, 0);
-      out.push({ op: 'call', export: 'run', call: 'c', expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-      out.push({ op: 'cancel', call: 'c', expect: state(mc, prog, { outcome: { kind: 'return', values: [] } }) });
-      callAgain();
-      break;
-    }
-    case 'resume': {
-      const k = suspensionOrdinal(events, undefined, p.pick);
-      const byFuel = metered && (p.pick & 1) === 1 && total > 0;
-      let stop: Stop;
-      if (byFuel) {
-        const budget = p.pick % total;
-        mc.fuel = budget; // a fuel pause point sets the balance
-        stop = mc.play(events, 0, { fuelPauses: true });
-        out.push({ op: 'call', export: 'run', call: 'c', pauseAt: { fuel: budget }, expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-      } else {
-        stop = mc.play(events, 0, { suspensions: k! });
-        out.push({ op: 'call', export: 'run', call: 'c', pauseAt: { suspension: k! }, expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-      }
-      if (stop.stop === 'host' || stop.stop === 'fuel') {
-        const at = stop.at;
-        const end = unlimited(mc, () => mc.resume(events, at, { value: p.resumeValue }));
-        out.push({ op: 'resume', call: 'c', value: p.resumeValue, expect: state(mc, prog, { outcome: outcomeOf(end, mc) }) });
-      }
-      // the same program uninterrupted on a fresh instance returns the same g
-      const fresh = new Machine(metered);
-      if (metered) fresh.fuel = PLENTY;
-      const freshStop = fresh.play(events, 0);
-      out.push({ op: 'instantiate', as: 'fresh', expect: { outcome: RETURN } });
-      if (metered) out.push({ op: 'refuel', instance: 'fresh', amount: PLENTY, expect: { outcome: RETURN } });
-      out.push({ op: 'call', instance: 'fresh', export: 'run', call: 'fresh', expect: { outcome: outcomeOf(freshStop, fresh), globals: { g: { type: 'i32', value: String(fresh.g) } } } });
-      break;
-    }
-    case 'k1-trap': {
-      for (let round = 0; round < 2; round++) {
-        const stop = mc.play(events, 0);
-        out.push({ op: 'invoke', export: 'run', expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-        if (mc.fuel !== undefined) mc.fuel -= probeCost;
-        out.push({ op: 'invoke', export: 'probe', expect: state(mc, prog, { outcome: { kind: 'return', values: [{ type: 'i32', value: String(mc.g) }] } }) });
-      }
-      break;
-    }
-    case 'k2-refuel': {
-      const budget = p.pick % Math.max(1, total);
-      refuel(budget);
-      const stop = mc.play(events, 0);
-      out.push({ op: 'invoke', export: 'run', expect: state(mc, prog, { outcome: outcomeOf(stop, mc) }) });
-      refuel(PLENTY);
-      const again = mc.play(events, 0);
-      out.push({ op: 'invoke', export: 'run', expect: state(mc, prog, { outcome: outcomeOf(again, mc) }) });
-      break;
-    }
-  }
-  return out;
+/** Where the first call ran dry: in `run`'s own code, in the call tree, or at a metering point of the context. */
+function fuelStopTag(ev: Event | undefined): string | undefined {
+  if (ev?.e !== 'charge') return undefined;
+  return ev.context ? 'context' : ev.tree ? 'tree' : 'run';
 }
 
 function build(p: CancellationParams, origin: Origin): Case {
   const prog = program(p);
-  const feats = features(p, prog);
-  const bytes = buildBytes(prog, feats);
-  const plan = fuelPlan(bytes);
-  const events = trace(prog, plan);
+  const plain = buildBytes(prog, features(p, prog));
+  // the context wraps `run` after binaryen emitted it; the plan is read from the bytes as they run
+  const wrapped = p.context ? wrapInContext(plain, runIndex(prog), p.context) : undefined;
+  const bytes = wrapped?.bytes ?? plain;
+  const feats = [...features(p, prog), ...(wrapped?.features ?? [])];
   const metered = feats.includes('fuel');
+  // nothing observes fuel in an unmetered module: its charges need no plan (binaryen's parse is most of a build)
+  const plan = metered ? fuelPlan(bytes) : undefined;
+  const events = trace(prog, plan, p.context ? contextCharges(p.context) : BARE_RUN);
+  const planned = plannedSteps(p, prog, events, metered, plan?.functions[1]!.entry ?? 0);
   const tags: Record<string, string> = {
     row: ROW[p.scenario],
     cancel: CANCEL_POINT[p.scenario],
     scenario: p.scenario,
     metered: metered ? 'yes' : 'no',
+    ...(wrapped?.tags ?? {}),
   };
   if (prog.trap) tags['trap'] = TRAP_KIND[prog.trap];
+  const stop = fuelStopTag(planned.fuelStop);
+  if (stop) tags['fuel-stop'] = stop;
   return {
     id: caseId(NAME, origin),
     family: NAME,
     modules: [{ bytes }],
     features: feats,
-    steps: steps(p, prog, events, metered, plan.functions[1]!.entry),
+    steps: planned.steps,
     provenance: generatorProvenance(cancellation, origin, p),
     tags,
   };
@@ -377,19 +170,26 @@ export const cancellationArbitrary: fc.Arbitrary<CancellationParams> = fc.record
   metered: fc.boolean(),
   pick: fc.nat({ max: 1 << 20 }),
   resumeValue: fc.integer({ min: 0, max: 0x7fffffff }),
+  // about one case in eight has no context at all, so the bare site stays covered; depth 3, since a
+  // context's draw and its share of binaryen's parse (the fuel plan) are most of its generation cost
+  context: fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 7, arbitrary: contextArbitrary({ maxDepth: 3 }) }),
 });
 
 export const cancellation: Family<CancellationParams> = {
   name: NAME,
-  version: 1,
+  // 2: `run`'s body sits inside a transparent context (its fuel charges modelled exactly); budgets also run out inside it
+  version: 2,
   description:
     'Async core calls paused at the k-th suspension, in a blocking host call, at a fuel budget (also inside a loop-free call tree), before entry, ' +
-    'cancelled or resumed, cancelled after return; calls after a trap (K1) and after running out of fuel (K2).',
+    'cancelled or resumed, cancelled after return; calls after a trap (K1) and after running out of fuel (K2). ' +
+    "run's body inside a transparent context whose fuel charges are modelled exactly.",
   declares: {
     row: ['X1', 'K1', 'K2'],
     cancel: ['suspension', 'block', 'fuel', 'call-tree', 'entry', 'after-return', 'none'],
     scenario: [...SCENARIOS],
     metered: ['yes', 'no'],
+    'fuel-stop': ['run', 'tree', 'context'],
+    ...CONTEXT_DECLARES,
   },
   arbitrary: cancellationArbitrary,
   build,
