@@ -22,7 +22,7 @@ import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
 import type { Feature } from '../features.ts';
 import type { Observation, StepObservation } from '../observation.ts';
 import type { Outcome, TrapKind, WasmValue } from '../outcome.ts';
-import { f32BitsToText, f64BitsToText, textToNumber } from '../values.ts';
+import { f32BitsToText, f64BitsToText } from '../values.ts';
 import type { SigType } from '../wasm/signatures.ts';
 import { readSignatures } from '../wasm/signatures.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
@@ -93,18 +93,6 @@ export function parseWabtValue(printed: string, type: SigType): WasmValue | unde
   }
 }
 
-function f32Bits(text: string): number {
-  if (text.startsWith('nan:0x')) return Number(BigInt(text.slice(4)));
-  const dv = new DataView(new ArrayBuffer(4));
-  dv.setFloat32(0, textToNumber('f32', text));
-  return dv.getUint32(0);
-}
-function f64Bits(text: string): bigint {
-  if (text.startsWith('nan:0x')) return BigInt(text.slice(4));
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setFloat64(0, textToNumber('f64', text));
-  return dv.getBigUint64(0);
-}
 
 // --- planning ----------------------------------------------------------------------------------------
 
@@ -125,7 +113,7 @@ export async function planWabtRun(c: Case): Promise<WabtPlan | Outcome> {
     return { kind: 'rejected', stage: 'malformed', message: (e as Error).message };
   }
   if (sigs.imports.length) return { kind: 'unsupported', feature: `imports (${sigs.imports[0]!.module}.${sigs.imports[0]!.name}): wasm-interp links none` };
-  const { binaryen } = await import('../wasm/builder.ts');
+  const { binaryen, valueConst } = await import('../wasm/builder.ts');
   let m: InstanceType<typeof binaryen.Module>;
   try {
     m = binaryen.readBinary(bytes);
@@ -180,18 +168,7 @@ export async function planWabtRun(c: Case): Promise<WabtPlan | Outcome> {
         const bad = [...sig.params, ...sig.results].find((t) => !NUMERIC.has(t));
         if (bad) return { kind: 'unsupported', feature: `${bad} values at wasm-interp's command line` };
         if (sig.results.length > 1 && sig.results.some((t) => t === 'f32' || t === 'f64')) return { kind: 'unsupported', feature: 'multi-value float results through wasm-interp' };
-        const args = (step.args ?? []).map((a) => {
-          switch (a.type) {
-            case 'i32':
-              return m.i32.const(Number(BigInt.asIntN(32, BigInt(a.value))));
-            case 'i64':
-              return m.i64.const(BigInt.asIntN(64, BigInt(a.value)));
-            case 'f32':
-              return m.f32.reinterpret(m.i32.const(f32Bits(a.value) | 0));
-            default:
-              return m.f64.reinterpret(m.i64.const(BigInt.asIntN(64, f64Bits(a.value))));
-          }
-        });
+        const args = (step.args ?? []).map((a) => valueConst(m, a));
         const resultType = sig.results.length === 0 ? binaryen.none : sig.results.length === 1 ? printableType(sig.results[0]!) : binaryen.createType(sig.results.map(typeOf));
         const call = m.call(exp.value, args, sig.results.length === 1 ? typeOf(sig.results[0]!) : resultType);
         const name = `__tc_${k}`;

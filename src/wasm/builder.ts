@@ -15,6 +15,8 @@
  */
 import binaryen from 'binaryen';
 import type { Feature } from '../features.ts';
+import type { WasmValue } from '../outcome.ts';
+import { textToNumber } from '../values.ts';
 import type { ReuseStats } from './module-reuse.ts';
 import { ModuleReuse } from './module-reuse.ts';
 
@@ -231,5 +233,33 @@ export function binaryenType(type: 'i32' | 'i64' | 'f32' | 'f64' | 'none'): BTyp
       return binaryen.f64;
     case 'none':
       return binaryen.none;
+  }
+}
+
+/** Bits of a numeric WasmValue's text (`nan:0x…` payloads kept exactly), as i32.const / i64.const immediates take them. */
+function f32ConstBits(text: string): number {
+  if (text.startsWith('nan:0x')) return Number(BigInt(text.slice(4))) | 0;
+  const dv = new DataView(new ArrayBuffer(4));
+  dv.setFloat32(0, textToNumber('f32', text));
+  return dv.getInt32(0);
+}
+function f64ConstBits(text: string): bigint {
+  if (text.startsWith('nan:0x')) return BigInt.asIntN(64, BigInt(text.slice(4)));
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, textToNumber('f64', text));
+  return dv.getBigInt64(0);
+}
+
+/** A numeric WasmValue as a constant expression (floats by their bits, so NaN payloads survive). */
+export function valueConst(m: BModule, a: WasmValue): Expr {
+  switch (a.type) {
+    case 'i32':
+      return m.i32.const(Number(BigInt.asIntN(32, BigInt(a.value))));
+    case 'i64':
+      return i64c(m, BigInt(a.value));
+    case 'f32':
+      return m.f32.reinterpret(m.i32.const(f32ConstBits(a.value)));
+    default:
+      return m.f64.reinterpret(i64c(m, f64ConstBits(a.value)));
   }
 }

@@ -26,21 +26,6 @@ export interface ShellPlan {
 const NUMERIC = new Set<SigType>(['i32', 'i64', 'f32', 'f64']);
 const PRINT = { i32: '__tc_print_i32', i64: '__tc_print_i64', f64: '__tc_print_f64' } as const;
 
-function f32Bits(text: string): number {
-  if (text.startsWith('nan:0x')) return Number(BigInt(text.slice(4))) | 0;
-  if (text === 'nan:canonical' || text === 'nan:arithmetic' || text === 'nan') return 0x7fc00000 | 0;
-  const dv = new DataView(new ArrayBuffer(4));
-  dv.setFloat32(0, text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
-  return dv.getInt32(0);
-}
-
-function f64Bits(text: string): bigint {
-  if (text.startsWith('nan:0x')) return BigInt.asIntN(64, BigInt(text.slice(4)));
-  if (text === 'nan:canonical' || text === 'nan:arithmetic' || text === 'nan') return BigInt.asIntN(64, 0x7ff8000000000000n);
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setFloat64(0, text === 'inf' ? Infinity : text === '-inf' ? -Infinity : Number(text));
-  return dv.getBigInt64(0);
-}
 
 /** The plan, or why wasm-shell cannot run the case (then it is not evaluable here). */
 export async function planShellRun(c: Case): Promise<ShellPlan | string> {
@@ -56,7 +41,7 @@ export async function planShellRun(c: Case): Promise<ShellPlan | string> {
     return `a module the signature reader refuses (${(e as Error).message})`;
   }
   if (sigs.imports.length) return `imports (${sigs.imports[0]!.module}.${sigs.imports[0]!.name}): wasm-shell links only spectest`;
-  const { binaryen } = await import('../../wasm/builder.ts');
+  const { binaryen, valueConst } = await import('../../wasm/builder.ts');
   let m: InstanceType<typeof binaryen.Module>;
   try {
     m = binaryen.readBinary(bytes);
@@ -72,18 +57,7 @@ export async function planShellRun(c: Case): Promise<ShellPlan | string> {
     /** Prints a value of type `t` held by `e`: floats as their bits. */
     const print = (e: number, t: SigType): number =>
       t === 'f32' ? m.call(PRINT.i32, [m.i32.reinterpret(e)], binaryen.none) : t === 'f64' ? m.call(PRINT.i64, [m.i64.reinterpret(e)], binaryen.none) : m.call(t === 'i64' ? PRINT.i64 : PRINT.i32, [e], binaryen.none);
-    const constOf = (a: WasmValue): number => {
-      switch (a.type) {
-        case 'i32':
-          return m.i32.const(Number(BigInt.asIntN(32, BigInt(a.value))));
-        case 'i64':
-          return m.i64.const(BigInt.asIntN(64, BigInt(a.value)));
-        case 'f32':
-          return m.f32.reinterpret(m.i32.const(f32Bits(a.value)));
-        default:
-          return m.f64.reinterpret(m.i64.const(f64Bits(a.value)));
-      }
-    };
+    const constOf = (a: WasmValue): number => valueConst(m, a);
     const entries: ShellEntry[] = [];
     const add = (entry: ShellEntry, body: number[], locals: number[] = []): void => {
       const name = `__tc_${entries.length}`;

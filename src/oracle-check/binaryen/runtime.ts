@@ -91,13 +91,16 @@ function endingOf(r: ShellRun, budgetMs: number): Outcome {
   return { kind: 'crash', detail: `wasm-shell ended (exit code ${r.code}): ${last.slice(0, 200)}` };
 }
 
+/** Script files of this process, numbered (names only need to be unique within `dir`; no randomness). */
+let chunkSerial = 0;
+
 /** Runs `cases` through as many scripts as aborts need; one observation per case, in order. */
 async function runChunk(command: string, dir: string, cases: readonly PlannedCase[]): Promise<Observation[]> {
   const out: Observation[] = [];
   let n = 0;
   while (out.length < cases.length) {
     const rest = cases.slice(out.length);
-    const file = join(dir, `chunk-${process.pid}-${Math.random().toString(36).slice(2)}-${n++}.wast`);
+    const file = join(dir, `chunk-${process.pid}-${chunkSerial++}-${n++}.wast`);
     writeFileSync(file, shellScript(rest));
     const budget = Math.max(...rest.map(({ c }) => c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS));
     const r = await runShell(command, file, budget);
