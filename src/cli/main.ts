@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   mutate: { load: async () => (await import('./commands/mutate.ts')).mutateCommand, summary: 'meaning-preserving mutations of a case, a corpus or generated cases (EMI style)' },
   replay: { load: async () => (await import('./commands/replay.ts')).replayCommand, summary: 're-run one case (a case file, or --family --seed --path [--mutate S:I])' },
   fuzz: { load: async () => (await import('./commands/fuzz.ts')).fuzzCommand, summary: 'seeded fuzzing campaign: differential, shrinking, sharded (--shard k/n), resumable (--resume DIR)' },
+  findings: { load: async () => (await import('./commands/findings.ts')).findingsCommand, summary: 'the findings of many fuzz campaigns, deduplicated, with a table per runtime' },
   merge: { load: async () => (await import('./commands/merge.ts')).mergeCommand, summary: 'merge the reports of fuzz shards into one' },
   spec: { load: async () => (await import('./commands/spec.ts')).specCommand, summary: 'run .wast scripts (files or folders)' },
   runtimes: { load: async () => (await import('./commands/runtimes.ts')).runtimesCommand, summary: 'list runtimes, availability and versions' },

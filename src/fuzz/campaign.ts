@@ -23,7 +23,8 @@ import { writeFileAtomic } from '../report/write-file.ts';
 import type { Family } from '../../generators/family.ts';
 import { join } from 'node:path';
 import { writeCheckpoint } from './checkpoint.ts';
-import { compareObservations, disagreementSignature, explainedByDivergence } from './differential.ts';
+import type { Candidate } from './attribution.ts';
+import { attributeCase } from './attribution.ts';
 import { promoteFinding } from './promote.ts';
 import type { CampaignConfig, CampaignReport, StopReason } from './report.ts';
 import { buildCampaignReport, renderCampaignMarkdown } from './report.ts';
@@ -31,9 +32,10 @@ import { caseIndexAt } from './shard.ts';
 import { campaignMutator } from '../mutate/campaign-share.ts';
 import type { Holds, ShrinkBudget } from './shrink.ts';
 import { DEFAULT_SHRINK_BUDGET, shrinkGenerated } from './shrink.ts';
-import { verdictSignature } from './signature.ts';
 import type { CampaignState, Finding } from './state.ts';
-import { addCoverage, addResult, emptyState, sortFindings } from './state.ts';
+import { addCoverage, addDifferential, addResult, emptyState, sortFindings } from './state.ts';
+import type { Retirement } from './runtime-budget.ts';
+import { RuntimeBudget } from './runtime-budget.ts';
 
 export type GenerationJob = readonly [family: string, seed: number, index: number];
 
@@ -84,6 +86,8 @@ export interface CampaignOptions {
   date(): string;
   onProgress?(p: Progress): void;
   onFinding?(f: Finding): void;
+  /** A runtime used its --budget-per-runtime: it runs no more cases. */
+  onRetired?(runtime: string, at: Retirement): void;
   /** Set `stop.requested` to end after the batch in flight (SIGINT). */
   stop?: { requested: boolean };
   checkpointEveryMs?: number;
@@ -142,7 +146,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       slots.push(new Slot(source, runtime, await runtime.version()));
     }
     const entries: RuntimeEntry[] = slots.map((s) => ({ name: s.runtime.name, version: s.version, profile: s.runtime.profile.runtime }));
-    const names = slots.map((s) => s.runtime.name);
     const findingsBySig = new Map(state.findings.map((f) => [f.signature, f]));
     let shrinksUsed = state.findings.filter((f) => f.shrink || f.notShrunk?.startsWith('not reproducible')).length;
 
@@ -157,28 +160,20 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       return oracleSlot;
     };
 
-    /** The shrink predicate of a finding (see shrink.ts). */
+    /**
+     * The shrink predicate of a finding (see shrink.ts): the runtimes it names run the candidate
+     * cases and the finding must come out of `attributeCase` again, with the same signature. A
+     * runtime's own verdict finding must also not be the oracle's fault: the reference, when it is
+     * not the runtime under test, still passes the shrunk case.
+     */
     const predicateFor = async (f: Finding): Promise<Holds> => {
-      if (f.kind === 'differential') {
-        const [a, b] = f.runtimes.map((n) => slots.find((s) => s.runtime.name === n)!);
-        return async (cases) => {
-          const [ra, rb] = await Promise.all([runOn(a!, cases), runOn(b!, cases)]);
-          return cases.map((c, i) => {
-            const oa = ra[i]!.observation;
-            const ob = rb[i]!.observation;
-            if (!oa || !ob) return false;
-            const cmp = compareObservations(c, oa, ob, a!.runtime.profile, b!.runtime.profile);
-            return cmp.kind === 'disagree' && disagreementSignature(c, a!.runtime.name, b!.runtime.name, cmp) === f.signature;
-          });
-        };
-      }
-      const slot = slots.find((s) => s.runtime.name === f.runtimes[0])!;
-      const ref = slot.runtime.name === 'reference' ? undefined : await oracle();
+      const named = f.runtimes.map((n) => slots.find((s) => s.runtime.name === n)!);
+      const ref = f.kind === 'verdict' && named[0]!.runtime.name !== 'reference' ? await oracle() : undefined;
       return async (cases) => {
-        const [under, byRef] = await Promise.all([runOn(slot, cases), ref ? runOn(ref, cases) : Promise.resolve(undefined)]);
+        const [byRef, ...runs] = await Promise.all([ref ? runOn(ref, cases) : Promise.resolve(undefined), ...named.map((s) => runOn(s, cases))]);
         return cases.map((c, i) => {
-          const j = under[i]!;
-          if (j.verdict.verdict !== 'fail' || verdictSignature(c, slot.runtime.name, j.verdict, j.observation) !== f.signature) return false;
+          const results = named.map((s, k) => ({ name: s.runtime.name, profile: s.runtime.profile, verdict: runs[k]![i]!.verdict, observation: runs[k]![i]!.observation }));
+          if (!attributeCase(c, results, f.kind === 'differential').candidates.some((x) => x.signature === f.signature)) return false;
           const r = byRef?.[i]?.verdict.verdict;
           return r === undefined || r === 'pass' || r === 'imprecise';
         });
@@ -228,21 +223,21 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       }
     };
 
-    const recordFinding = (signature: string, kind: Finding['kind'], c: Case, runtimes: string[], ordinal: number, index: number, detail: Pick<Finding['first'], 'expected' | 'observed' | 'reason'>): Finding | undefined => {
-      const known = findingsBySig.get(signature);
+    const recordFinding = (x: Candidate, c: Case, ordinal: number, index: number): Finding | undefined => {
+      const known = findingsBySig.get(x.signature);
       if (known) {
         known.count++;
         return undefined;
       }
       const f: Finding = {
-        signature,
-        kind,
+        signature: x.signature,
+        kind: x.kind,
         family: c.family,
-        runtimes,
+        runtimes: x.runtimes,
         count: 1,
-        first: { id: c.id, ordinal, index, ...detail, repro: replayCommand(c, runtimes[0]!) },
+        first: { id: c.id, ordinal, index, expected: x.expected, observed: x.observed, reason: x.reason, repro: replayCommand(c, x.runtimes[0]!), ...(x.agreedBy?.length ? { agreedBy: x.agreedBy } : {}) },
       };
-      findingsBySig.set(signature, f);
+      findingsBySig.set(x.signature, f);
       state.findings.push(f);
       return f;
     };
@@ -251,12 +246,24 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       position: number;
       positions: number;
       cases: Case[];
+      /** The runtimes that ran the batch (those --budget-per-runtime had not retired). */
+      ran: Slot[];
       judged: Judged[][];
     }
 
+    const budgets = new RuntimeBudget(config.budgetPerRuntimeMs ?? null, state);
     const execute = async (cases: Case[], position: number): Promise<Executed> => {
-      const judged = await Promise.all(slots.map((s) => runOn(s, cases)));
-      return { position, positions: cases.length / F, cases, judged };
+      const positions = cases.length / F;
+      const ran = slots.filter((s) => budgets.active(s.runtime.name));
+      const judged = await Promise.all(
+        ran.map(async (s) => {
+          const start = options.clock();
+          const out = await runOn(s, cases);
+          if (budgets.charge(s.runtime.name, start, options.clock(), position + positions)) options.onRetired?.(s.runtime.name, state.retired![s.runtime.name]!);
+          return out;
+        }),
+      );
+      return { position, positions, cases, ran, judged };
     };
 
     let lastCheckpoint = options.clock();
@@ -281,6 +288,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     };
 
     const commit = async (ex: Executed): Promise<void> => {
+      // every runtime was retired before this batch: it ran nowhere, so it is not counted (and not done)
+      if (!ex.ran.length) return;
       const fresh: Array<[Finding, Case]> = [];
       ex.cases.forEach((c, j) => {
         const position = ex.position + Math.floor(j / F);
@@ -289,34 +298,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         // `oracle`: which expectation rows the case exercised (step op → expected outcome kind).
         addCoverage(state, c.family, { ...c.tags, oracle: c.steps.map((s) => `${s.op}→${s.expect.outcome?.kind ?? 'state'}`).join(' ') });
         const sha256 = moduleSha256(c);
-        slots.forEach((slot, r) => {
-          const { verdict, observation } = ex.judged[r]![j]!;
-          const row = toResultRow({ case: c, runtime: slot.runtime.name, verdict, sha256 });
-          const signature = verdict.verdict === 'fail' ? verdictSignature(c, slot.runtime.name, verdict, observation) : undefined;
-          addResult(state, row, ordinal, signature);
-          if (signature) {
-            const f = recordFinding(signature, 'verdict', c, [slot.runtime.name], ordinal, index, { expected: verdict.expected, observed: verdict.observed, reason: verdict.reason });
-            if (f) fresh.push([f, c]);
-          }
-        });
-        if (config.differential && slots.length > 1) {
-          const a = ex.judged[0]![j]!.observation;
-          for (let r = 1; r < slots.length; r++) {
-            const b = ex.judged[r]![j]!.observation;
-            if (!a || !b) continue;
-            state.differential.compared++;
-            const cmp =
-              explainedByDivergence(ex.judged[0]![j]!.verdict, ex.judged[r]![j]!.verdict) ??
-              compareObservations(c, a, b, slots[0]!.runtime.profile, slots[r]!.runtime.profile);
-            if (cmp.kind === 'agree') state.differential.agreed++;
-            else if (cmp.kind === 'quarantined') state.differential.quarantined[cmp.reason] = (state.differential.quarantined[cmp.reason] ?? 0) + 1;
-            else {
-              state.differential.disagreed++;
-              const sig = disagreementSignature(c, names[0]!, names[r]!, cmp);
-              const f = recordFinding(sig, 'differential', c, [names[0]!, names[r]!], ordinal, index, { expected: `${names[0]}: ${cmp.a}`, observed: `${names[r]}: ${cmp.b}`, reason: `step ${cmp.step}: ${cmp.what} differs` });
-              if (f) fresh.push([f, c]);
-            }
-          }
+        const results = ex.ran.map((slot, r) => ({ name: slot.runtime.name, profile: slot.runtime.profile, verdict: ex.judged[r]![j]!.verdict, observation: ex.judged[r]![j]!.observation }));
+        const blame = attributeCase(c, results, config.differential);
+        results.forEach((res, r) => addResult(state, toResultRow({ case: c, runtime: res.name, verdict: res.verdict, sha256 }), ordinal, blame.rowSignatures[r]));
+        if (blame.differential) addDifferential(state.differential, blame.differential);
+        for (const x of blame.candidates) {
+          const f = recordFinding(x, c, ordinal, index);
+          if (f) fresh.push([f, c]);
         }
       });
       state.nextPosition = ex.position + ex.positions;
@@ -340,6 +328,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const shouldStop = (): boolean => {
       if (options.stop?.requested) stopReason = 'interrupted';
       else if (timeUp()) stopReason = 'time';
+      else if (!slots.some((s) => budgets.active(s.runtime.name))) stopReason = 'budget';
       else return false;
       return true;
     };
@@ -367,7 +356,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       }
       if (inFlight) await commit(await inFlight);
     }
-    if (stopReason === 'runs' && !runsDone(state.nextPosition)) stopReason = options.stop?.requested ? 'interrupted' : 'time';
+    if (stopReason === 'runs' && !runsDone(state.nextPosition)) stopReason = options.stop?.requested ? 'interrupted' : slots.some((s) => budgets.active(s.runtime.name)) ? 'time' : 'budget';
     const complete = runsDone(state.nextPosition);
     checkpoint(complete);
     progress();

@@ -10,7 +10,7 @@ import type { Verdict } from '../judge.ts';
 import type { Observation } from '../observation.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
 import type { Profile } from '../profile.ts';
-import { outcomeClass } from './signature.ts';
+import { outcomeClass, where } from './signature.ts';
 
 export type Comparison =
   | { kind: 'agree' }
@@ -95,5 +95,5 @@ export function explainedByDivergence(a: Verdict, b: Verdict): Comparison | unde
 export function disagreementSignature(c: Case, ra: string, rb: string, d: Extract<Comparison, { kind: 'disagree' }>): string {
   const op = c.steps[d.step]?.op ?? `step ${d.step}`;
   const body = d.what === 'outcome' || d.what === 'steps run' ? `${d.a} vs ${d.b}` : `${d.what.replace(/\[\d+\]$/, '')} differs`;
-  return `differential · ${c.family} · ${ra} vs ${rb} · step ${op} · ${body}`;
+  return `differential · ${c.family} · ${ra} vs ${rb} · step ${op}${where(c)} · ${body}`;
 }

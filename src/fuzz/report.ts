@@ -11,7 +11,9 @@ import { renderMarkdown } from '../report/markdown.ts';
 import type { Shard } from './shard.ts';
 import { formatShard } from './shard.ts';
 import type { CampaignState, DifferentialStats, Finding } from './state.ts';
+import type { Retirement } from './runtime-budget.ts';
 import { KEEP_FAIL, KEEP_OTHER } from './state.ts';
+import { findingsPerRuntime } from './findings-table.ts';
 
 export interface CampaignConfig {
   families: string[];
@@ -28,9 +30,12 @@ export interface CampaignConfig {
   saveFindings: string | null;
   /** Most findings shrunk per campaign (the rest are reported unshrunk). */
   maxShrinks: number;
+  /** --budget-per-runtime in ms (src/fuzz/runtime-budget.ts); absent or null: none. */
+  budgetPerRuntimeMs?: number | null;
 }
 
-export type StopReason = 'runs' | 'time' | 'interrupted';
+/** `budget`: every runtime used its --budget-per-runtime. */
+export type StopReason = 'runs' | 'time' | 'interrupted' | 'budget';
 
 export interface CoverageEntry {
   declared: number;
@@ -60,6 +65,8 @@ export interface CampaignSection {
   sessions: number;
   resultsKept: { policy: string; kept: number; omitted: number };
   findings: Finding[];
+  /** Runtimes retired by --budget-per-runtime (absent without one). */
+  retired?: Record<string, Retirement>;
   differentialStats?: DifferentialStats;
   /** Per family, per declared tag: values hit at least once, and the declared ones never hit. */
   declaredCoverage: Record<string, Record<string, CoverageEntry>>;
@@ -117,6 +124,7 @@ export function buildCampaignReport(config: CampaignConfig, state: CampaignState
     declaredCoverage: declaredCoverage(state, ctx.declares),
   };
   if (config.differential) campaign.differentialStats = state.differential;
+  if (config.budgetPerRuntimeMs) campaign.retired = state.retired ?? {};
   if (ctx.mergedShards) campaign.mergedShards = ctx.mergedShards;
   return {
     schema: REPORT_SCHEMA,
@@ -155,12 +163,18 @@ export function renderCampaignMarkdown(r: CampaignReport): string {
   out.push(`Shard ${c.shard}${c.mergedShards ? ` (merged: ${c.mergedShards.join(', ')})` : ''}; ${c.cases} cases, ${c.results} results in ${(c.durationMs / 1000).toFixed(1)} s: **${c.casesPerSecond} cases/s**; stopped by ${c.stopReason}; verdict digest \`${c.digest}\`.`, '');
   if (c.differentialStats) {
     const d = c.differentialStats;
-    out.push(`Differential: ${d.compared} comparisons, ${d.agreed} agreed, ${d.disagreed} disagreed; quarantined: ${Object.entries(d.quarantined).map(([k, n]) => `${k} (${n})`).join(', ') || 'none'}.`, '');
+    out.push(`Differential (every pair of runtimes): ${d.compared} comparisons, ${d.agreed} agreed, ${d.disagreed} disagreed (${d.attributed ?? 0} attributed to a runtime failing its expectation); quarantined: ${Object.entries(d.quarantined).map(([k, n]) => `${k} (${n})`).join(', ') || 'none'}.`, '');
   }
+  if (c.retired && Object.keys(c.retired).length) out.push(`Retired by --budget-per-runtime: ${Object.entries(c.retired).map(([r, x]) => `${r} (after ${(x.usedMs / 1000).toFixed(1)} s, from position ${x.position})`).join(', ')}.`, '');
   out.push('## Findings', '');
   if (!c.findings.length) out.push('None.', '');
+  else {
+    out.push('| runtime | verdict | differential | suspected oracle | cases |', '|---|---:|---:|---:|---:|');
+    for (const [r, x] of Object.entries(findingsPerRuntime(c.findings))) out.push(`| ${r} | ${x.verdict} | ${x.differential} | ${x.oracle} | ${x.cases} |`);
+    out.push('');
+  }
   for (const f of c.findings) {
-    out.push(`- **${f.signature}** — ${f.count} case(s); first \`${f.first.id}\``);
+    out.push(`- **${f.signature}** — ${f.count} case(s); first \`${f.first.id}\`${f.first.agreedBy?.length ? `; agrees with the expectation: ${f.first.agreedBy.join(', ')}` : ''}`);
     if (f.shrink) {
       const s = f.shrink.size;
       out.push(`  - shrunk: ${s.before.bytes} B / ${s.before.functions} functions → params ${s.afterParams.bytes} B / ${s.afterParams.functions} → module ${s.after.bytes} B / ${s.after.functions} functions`);

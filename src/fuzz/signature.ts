@@ -41,17 +41,30 @@ function stateClass(reason: string | undefined): string {
 }
 
 /**
- * The signature of a non-passing verdict: family, runtime, the deciding step's op and the
- * outcome classes. `expected trap "integer overflow", observed trap "unreachable"` is one bug
- * whatever the operands were.
+ * What failed, without who: the deciding step's op and the outcome classes (or the part of the
+ * state that differed). `step invoke · expected trap "integer overflow", observed trap "unreachable"`
+ * is one bug whatever the operands were; two engines with the same failure class agree against
+ * the oracle (src/fuzz/attribution.ts).
  */
-export function verdictSignature(c: Case, runtime: string, v: Verdict, obs: Observation | undefined): string {
+export function failureClass(c: Case, v: Verdict, obs: Observation | undefined): string {
   const step = v.step ?? 0;
   const s = c.steps[step];
-  const expected = expectedClass(s?.expect.outcome);
-  const observed = obs?.steps[step]?.outcome;
-  const seen = outcomeClass(observed);
   const stateFailure = /^(memory|global|stdout|stderr)/.test(v.reason ?? '');
-  const what = stateFailure ? `${stateClass(v.reason)} differs` : `expected ${expected}, observed ${seen}`;
-  return `${v.verdict} · ${c.family} · ${runtime} · step ${s?.op ?? step} · ${what}`;
+  const what = stateFailure ? `${stateClass(v.reason)} differs` : `expected ${expectedClass(s?.expect.outcome)}, observed ${outcomeClass(obs?.steps[step]?.outcome)}`;
+  return `step ${s?.op ?? step}${where(c)} · ${what}`;
+}
+
+/**
+ * The case's site and placement tags, when its family has them: a wasm3 `memory.grow` bug and a
+ * wasm3 `i32.load` bug that both show as "memory differs" are two findings, not one (issue #16 §2).
+ */
+export function where(c: Case): string {
+  const site = c.tags?.['site'];
+  const placement = c.tags?.['placement'];
+  return `${site ? ` · site ${site}` : ''}${placement ? ` · placement ${placement}` : ''}`;
+}
+
+/** The signature of a non-passing verdict: the verdict, family, runtime and the failure class. */
+export function verdictSignature(c: Case, runtime: string, v: Verdict, obs: Observation | undefined): string {
+  return `${v.verdict} · ${c.family} · ${runtime} · ${failureClass(c, v, obs)}`;
 }

@@ -10,6 +10,7 @@ import type { VerdictKind } from '../judge.ts';
 import type { ResultRow, Tally } from '../report/report.ts';
 import { addToTally, emptyTally } from '../report/report.ts';
 import type { ModuleSize } from './reduce.ts';
+import type { Retirement } from './runtime-budget.ts';
 
 export const STATE_SCHEMA = 'trapcheck.fuzz-state/1';
 
@@ -39,13 +40,14 @@ export interface FindingShrink {
 
 export interface Finding {
   signature: string;
-  kind: 'verdict' | 'differential';
+  /** `oracle`: independent engines agree against the expectation (src/fuzz/attribution.ts). */
+  kind: 'verdict' | 'differential' | 'oracle';
   family: string;
   runtimes: string[];
   /** Cases in this campaign with this signature. */
   count: number;
   /** The first case (in case order) that showed it: the one that is shrunk. */
-  first: { id: string; ordinal: number; index: number; expected?: string; observed?: string; reason?: string; repro: string };
+  first: { id: string; ordinal: number; index: number; expected?: string; observed?: string; reason?: string; repro: string; agreedBy?: string[] };
   shrink?: FindingShrink;
   /** Why it was not shrunk (shrink budget of the campaign exhausted, no generator …). */
   notShrunk?: string;
@@ -55,6 +57,8 @@ export interface DifferentialStats {
   compared: number;
   agreed: number;
   disagreed: number;
+  /** Disagreements where one side failed its expectation: reported by that side's verdict finding (absent in checkpoints before #16). */
+  attributed?: number;
   quarantined: Record<string, number>;
 }
 
@@ -75,6 +79,10 @@ export interface CampaignState {
   bucketCounts: Record<string, number>;
   findings: Finding[];
   differential: DifferentialStats;
+  /** Busy wall time of each runtime executing campaign cases, over every session (--budget-per-runtime). */
+  runtimeMs?: Record<string, number>;
+  /** Runtimes retired by --budget-per-runtime, with the position from which they ran no cases. */
+  retired?: Record<string, Retirement>;
   /** Wall time spent so far, over every session (for --time budgets and cases/s only). */
   elapsedMs: number;
   sessions: number;
@@ -95,7 +103,7 @@ export function emptyState(): CampaignState {
     rows: [],
     bucketCounts: {},
     findings: [],
-    differential: { compared: 0, agreed: 0, disagreed: 0, quarantined: {} },
+    differential: { compared: 0, agreed: 0, disagreed: 0, attributed: 0, quarantined: {} },
     elapsedMs: 0,
     sessions: 0,
   };
@@ -148,6 +156,15 @@ export function addCoverage(state: CampaignState, family: string, tags: Record<s
   for (const [tag, value] of Object.entries(tags)) bump((fam[tag] ??= {}), value);
 }
 
+/** Adds one case's differential comparisons (src/fuzz/attribution.ts) to the campaign's. */
+export function addDifferential(into: DifferentialStats, d: { compared: number; agreed: number; disagreed: number; attributed: number; quarantined: Record<string, number> }): void {
+  into.compared += d.compared;
+  into.agreed += d.agreed;
+  into.disagreed += d.disagreed;
+  into.attributed = (into.attributed ?? 0) + d.attributed;
+  for (const [k, n] of Object.entries(d.quarantined)) bump(into.quarantined, k, n);
+}
+
 function addTally(into: Tally, t: Tally): void {
   for (const k of Object.keys(t) as Array<keyof Tally>) into[k] += t[k];
 }
@@ -173,6 +190,7 @@ export function mergeStates(states: readonly CampaignState[], runtimeOrder: read
     out.differential.compared += s.differential.compared;
     out.differential.agreed += s.differential.agreed;
     out.differential.disagreed += s.differential.disagreed;
+    out.differential.attributed = (out.differential.attributed ?? 0) + (s.differential.attributed ?? 0);
     for (const [k, n] of Object.entries(s.differential.quarantined)) bump(out.differential.quarantined, k, n);
     out.elapsedMs = Math.max(out.elapsedMs, s.elapsedMs);
     out.sessions += s.sessions;

@@ -95,9 +95,11 @@ describe('trapcheck fuzz (CLI)', () => {
 
   it('bad options are one-line usage errors', () => {
     const cases: Array<[string[], RegExp]> = [
-      [['fuzz', '--family', 'core-traps'], /needs a budget: --runs N .* or --time DURATION/],
+      [['fuzz', '--family', 'core-traps'], /needs a budget: --runs N .*, --time DURATION .* or --budget-per-runtime DURATION/],
       [['fuzz', '--runs', '5', '--time', 'soon'], /--time must be a duration like `90s`/],
       [['fuzz', '--runs', '5', '--shard', '3/2'], /--shard must look like `k\/n`/],
+      [['fuzz', '--runs', '5', '--budget-per-runtime', '0s'], /--budget-per-runtime must be a duration like `90s`/],
+      [['findings', join(dir, 'nothing-here')], /no such folder/],
       [['fuzz', '--runs', '5', '--differential'], /--differential compares runtimes: give at least two/],
       [['fuzz', '--runs', '5', '--family', 'nope'], /unknown family `nope`/],
       [['fuzz', '--resume', join(dir, 'nothing-here')], /cannot read the campaign checkpoint/],

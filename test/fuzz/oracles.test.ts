@@ -13,7 +13,8 @@ import type { Runtime } from '../../src/runtimes/adapter.ts';
 import { createReferenceRuntime, loadReferenceProfile } from '../../src/runtimes/reference.ts';
 import { runCampaign } from '../../src/fuzz/campaign.ts';
 import { compareObservations, explainedByDivergence } from '../../src/fuzz/differential.ts';
-import { buggy, config, options, reference } from './helpers.ts';
+import type { RuntimeSource } from '../../src/fuzz/campaign.ts';
+import { buggy, config, options, plantedBugRuntime, reference } from './helpers.ts';
 
 const profile = loadReferenceProfile();
 const C = { id: 'x', family: 'f', modules: [], features: [], steps: [], provenance: { kind: 'hand-written', note: '' } } as unknown as Case;
@@ -43,17 +44,38 @@ describe('campaigns', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('--differential: reference vs the planted bug is a differential finding, shrunk with the same disagreement', async () => {
+  it('--differential: the planted bug\'s disagreements are attributed to it (one verdict finding, shrunk), no second finding', async () => {
     const cfg = config({ seed: 2, runs: 60, runtimes: ['reference', 'buggy'], differential: true });
     const { report } = await runCampaign(options(cfg, [reference, buggy], join(dir, 'diff')));
-    const d = report.campaign.findings.find((f) => f.kind === 'differential')!;
+    expect(new Set(report.campaign.findings.map((f) => f.kind))).toEqual(new Set(['verdict']));
+    const f = report.campaign.findings[0]!;
     // (V8 folds float→int overflow with invalid conversion: that trap set is one of the candidates)
-    expect(d.signature).toMatch(/^differential · core-traps · reference vs buggy · step invoke · trap (.*\|)?"integer overflow"(\|.*)? vs trap "unreachable"$/);
-    expect(d.shrink?.verified).toBe(true);
-    expect(d.shrink!.size.after.functions).toBeLessThanOrEqual(3);
-    expect(report.campaign.differentialStats!.disagreed).toBe(d.count);
-    expect(report.campaign.differentialStats!.compared).toBe(60);
+    expect(f.signature).toMatch(/^fail · core-traps · buggy · step invoke · site \S+ · placement br_table-arm · expected trap "integer overflow", observed trap "unreachable"$/);
+    expect(f.first.agreedBy).toEqual(['reference']);
+    expect(f.shrink?.verified).toBe(true);
+    expect(f.shrink!.size.after.functions).toBeLessThanOrEqual(3);
+    const d = report.campaign.differentialStats!;
+    expect(d.compared).toBe(60);
+    const failed = report.campaign.findings.reduce((n, x) => n + x.count, 0);
+    expect(d.disagreed).toBe(failed);
+    expect(d.attributed).toBe(failed);
   }, 60_000);
+
+  it('two engines with the same wrong answer are a suspected oracle bug, not two runtime failures', async () => {
+    const twin: RuntimeSource = { spec: 'twin', create: async () => ({ ...plantedBugRuntime(), name: 'twin' }) };
+    const cfg = config({ seed: 2, runs: 60, runtimes: ['reference', 'buggy', 'twin'] });
+    const { report } = await runCampaign(options(cfg, [reference, buggy, twin], join(dir, 'oracle')));
+    const kinds = new Set(report.campaign.findings.map((f) => `${f.kind} ${f.runtimes.join(',')}`));
+    expect(kinds).toEqual(new Set(['oracle buggy,twin']));
+    const f = report.campaign.findings[0]!;
+    expect(f.signature).toMatch(/^suspected oracle bug · core-traps · step invoke · site \S+ · placement br_table-arm · expected trap "integer overflow", observed trap "unreachable"$/);
+    expect(f.first.agreedBy).toEqual(['reference']);
+    expect(f.shrink?.verified).toBe(true);
+    // the verdicts are still counted as each runtime's failures
+    const failed = report.campaign.findings.reduce((n, x) => n + x.count, 0);
+    expect(report.perRuntime['buggy']!.failed).toBe(failed);
+    expect(report.perRuntime['twin']!.failed).toBe(failed);
+  }, 90_000);
 
   it('a runtime whose harness throws never ends the campaign: the case gets a crash verdict', async () => {
     let inner: Runtime | undefined;

@@ -3,7 +3,7 @@
  *
  *   trapcheck fuzz --family core-traps,wasi-exit --runtime reference --seed 7 (--runs N | --time 30m)
  *                  [--out DIR] [--differential] [--save-findings [DIR]] [--shard k/n] [--max-shrinks N]
- *                  [--mutate [SHARE]]
+ *                  [--mutate [SHARE]]   (--shard auto: from the CI's parallel-job variables, src/fuzz/shard.ts)
  *   trapcheck fuzz --resume DIR
  *
  * This is the seed edge (DESIGN §6): the seed is resolved and printed here, and the wall clock
@@ -29,8 +29,9 @@ import type { CampaignConfig } from '../../fuzz/report.ts';
 import type { MutateConfig, Progress, RuntimeSource } from '../../fuzz/campaign.ts';
 import { parseMutateShare } from '../../mutate/campaign-share.ts';
 import { readCheckpoint, CHECKPOINT_FILE } from '../../fuzz/checkpoint.ts';
-import { parseShard, WHOLE, formatShard } from '../../fuzz/shard.ts';
+import { parseShard, shardFromEnvironment, WHOLE, formatShard } from '../../fuzz/shard.ts';
 import type { Case } from '../../case.ts';
+import { findingsPerRuntime, renderFindingsTable } from '../../fuzz/findings-table.ts';
 
 export const FUZZ_OPTIONS: OptionSpec = {
   family: { type: 'string', multiple: true },
@@ -47,6 +48,7 @@ export const FUZZ_OPTIONS: OptionSpec = {
   'log-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },
   mutate: { type: 'string' },
+  'budget-per-runtime': { type: 'string' },
 };
 
 export const DEFAULT_FINDINGS_DIR = 'corpus/regressions';
@@ -66,9 +68,9 @@ function expandOptionalValues(argv: readonly string[]): string[] {
 }
 
 /** `90`, `90s`, `30m`, `2h`, `1500ms` → milliseconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, option = '--time'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m || Number(m[1]) <= 0) throw usageError(`--time must be a duration like \`90s\`, \`30m\` or \`2h\`, got \`${text}\``);
+  if (!m || Number(m[1]) <= 0) throw usageError(`${option} must be a duration like \`90s\`, \`30m\` or \`2h\`, got \`${text}\``);
   const unit = m[2] ?? 's';
   return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
 }
@@ -93,7 +95,7 @@ function configFromArgs(values: Record<string, unknown>): CampaignConfig & Mutat
   if (new Set(runtimes.map((r) => parseRuntimeSpec(r).name)).size !== runtimes.length) throw usageError('--runtime lists a runtime twice');
   const runs = values['runs'] !== undefined ? intOption(values, 'runs', 0, 1) : null;
   const timeMs = typeof values['time'] === 'string' ? parseDuration(values['time']) : null;
-  if (runs === null && timeMs === null) throw usageError('`trapcheck fuzz` needs a budget: --runs N (cases per family) or --time DURATION (e.g. 30m)');
+  if (runs === null && timeMs === null && values['budget-per-runtime'] === undefined) throw usageError('`trapcheck fuzz` needs a budget: --runs N (cases per family), --time DURATION (e.g. 30m) or --budget-per-runtime DURATION');
   const differential = values['differential'] === true;
   if (differential && runtimes.length < 2 && !runtimes.includes(ALL_RUNTIMES)) throw usageError('--differential compares runtimes: give at least two with --runtime a,b');
   const save = values['save-findings'];
@@ -103,10 +105,11 @@ function configFromArgs(values: Record<string, unknown>): CampaignConfig & Mutat
     seed: resolveSeed(values),
     runs,
     timeMs,
-    shard: typeof values['shard'] === 'string' ? parseShard(values['shard']) : WHOLE,
+    shard: typeof values['shard'] === 'string' ? (values['shard'] === 'auto' ? shardFromEnvironment(process.env).shard : parseShard(values['shard'])) : WHOLE,
     differential,
     saveFindings: typeof save === 'string' ? resolve(save) : null,
     maxShrinks: intOption(values, 'max-shrinks', 20, 0),
+    budgetPerRuntimeMs: typeof values['budget-per-runtime'] === 'string' ? parseDuration(values['budget-per-runtime'], '--budget-per-runtime') : null,
     ...(typeof values['mutate'] === 'string' ? { mutate: parseMutateShare(values['mutate']) } : {}),
   };
 }
@@ -164,7 +167,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
   const oracle: RuntimeSource | undefined = config.runtimes.some((r) => parseRuntimeSpec(r).name === 'reference') ? undefined : { spec: 'reference', create: () => createRuntime('reference') };
 
   const budget = config.runs !== null ? `${config.runs} runs per family` : '';
-  const time = config.timeMs !== null ? `${config.timeMs / 1000} s` : '';
+  const time = [config.timeMs !== null ? `${config.timeMs / 1000} s` : '', config.budgetPerRuntimeMs ? `${config.budgetPerRuntimeMs / 1000} s per runtime` : ''].filter(Boolean).join(' or ');
   io.out(
     `trapcheck fuzz: seed ${config.seed}; families ${config.families.join(', ')}; runtimes ${config.runtimes.join(', ')}; shard ${formatShard(config.shard)}; budget ${[budget, time].filter(Boolean).join(' or ')}${config.differential ? '; differential' : ''}${config.mutate ? `; mutating ${Math.round(config.mutate * 100)}% of cases` : ''}${resumed ? `; resuming at position ${resumed.state.nextPosition} (${resumed.state.cases} cases done)` : ''}`,
   );
@@ -205,6 +208,10 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
       stop,
       checkpointEveryMs,
       onProgress: (p) => printer.offer(() => progressLine(p)),
+      onRetired: (runtime, at) => {
+        printer.clear();
+        io.out(`RETIRED ${runtime}: used its --budget-per-runtime (${(at.usedMs / 1000).toFixed(1)} s busy); no cases from position ${at.position} on`);
+      },
       onFinding: (f) => {
         printer.clear();
         io.out(`FINDING ${f.signature} (first: ${f.first.id})`);
@@ -221,6 +228,8 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
     const c = r.campaign;
     const s = r.summary;
     io.out(`${c.cases} cases, ${s.total} results in ${(c.durationMs / 1000).toFixed(1)} s: ${c.casesPerSecond} cases/s; ${s.passed} pass, ${s.failed} fail, ${s.imprecise} imprecise, ${s.knownDivergences} known divergences, ${s.skipped} skipped; ${c.findings.length} findings; stopped by ${result.stopReason}`);
+    const table = renderFindingsTable(findingsPerRuntime(c.findings));
+    if (table.length) io.out(['findings per runtime:', ...table].join('\n'));
     for (const w of result.written) io.out(`wrote ${w}`);
     if (result.stopReason !== 'runs' && config.runs !== null) io.out(`resume with: npx trapcheck fuzz --resume ${outDir}`);
     return c.findings.length > 0 ? 1 : 0;
