@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// Shim: the CLI is TypeScript run through our loader (src/loader), so `npm ci` is the whole set-up.
-import '../src/loader/register.js';
+// Shim: in a checkout the CLI is TypeScript run through our loader (src/loader), so `npm ci` is the
+// whole set-up; the published package ships no TypeScript and runs the compiled CLI (dist/, npm run build).
+import { existsSync } from 'node:fs';
 
-await import('../src/cli/bin.ts');
+if (existsSync(new URL('../src/cli/bin.ts', import.meta.url))) {
+  await import('../src/loader/register.js');
+  await import('../src/cli/bin.ts');
+} else await import('../dist/src/cli/bin.js');
