@@ -19,7 +19,8 @@ import type { Hello } from './driver/wire.ts';
 
 export type EngineName = 'node' | 'deno' | 'bun';
 
-const DRIVER_TS = fileURLToPath(new URL('./driver/driver.ts', import.meta.url));
+/** The driver deno and bun run: its TypeScript source in a checkout, the compiled file in the published package (dist/). */
+const DRIVER_TS = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './driver/driver.ts' : './driver/driver.js', import.meta.url));
 const DRIVER_NODE = fileURLToPath(new URL('./driver/node-entry.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

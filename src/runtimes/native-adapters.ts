@@ -24,7 +24,8 @@ export async function createNativeRuntime(d: DiscoveredRuntime): Promise<Runtime
   const ref = d.nativeKind.adapter;
   const status = adapterStatus(ref);
   if ('cli' in ref) return named(await (await import('./cli.ts')).createCliRuntime(ref.cli, d.binary), d.name);
-  const url = new URL(ref.module, import.meta.url);
+  // adapters are named by their source file; the published package (dist/, compiled) has the .js beside this module
+  const url = new URL(ref.module.replace(/\.ts$/, import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
   if (!existsSync(fileURLToPath(url))) throw new TrapcheckError('RUNTIME_NOT_FOUND', `runtime ${d.name}: adapter not available (${status.module} does not exist); binary ${d.binary} (${d.versionLine})`);
   const mod = (await import(url.href)) as Record<string, unknown>;
   const factory = mod[ref.factory];

@@ -29,7 +29,7 @@ describe('findings index', () => {
   const io = () => {
     const out: string[] = [];
     const err: string[] = [];
-    return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
+    return { out, err, io: { out: (s: string): void => void out.push(s), err: (s: string): void => void err.push(s), isTTY: false } };
   };
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'trapcheck-findings-'));
