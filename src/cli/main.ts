@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   merge: { load: async () => (await import('./commands/merge.ts')).mergeCommand, summary: 'merge the reports of fuzz shards into one' },
   spec: { load: async () => (await import('./commands/spec.ts')).specCommand, summary: 'run .wast scripts (files or folders)' },
   runtimes: { load: async () => (await import('./commands/runtimes.ts')).runtimesCommand, summary: 'list runtimes, availability and versions' },
+  'driver-check': { load: async () => (await import('./commands/driver-check.ts')).driverCheckCommand, summary: 'check a driver speaking trapcheck.driver/1 (docs/driver-protocol.md): one line per fault' },
   'oracle-check': { load: async () => (await import('./commands/oracle-check.ts')).oracleCheckCommand, summary: 'independent check of generated expectations on wabt / binaryen interpreters' },
 };
 

@@ -12,6 +12,7 @@ import type { Runtime } from './adapter.ts';
 import { discoverDefault, familyOf, identifyExplicit, pickRuntime } from './discovery.ts';
 import { createNativeRuntime } from './native-adapters.ts';
 import { NATIVE_FAMILIES } from './native-kinds.ts';
+import { isDriverSpec } from './protocol/driver-spec.ts';
 
 type Factory = (binary?: string) => Promise<Runtime>;
 
@@ -49,7 +50,7 @@ export function parseRuntimeName(name: string): { base: string; version?: string
 
 /** Checks the form of a name without looking for binaries (that happens when the runtime is created). */
 export function checkRuntimeName(name: string): void {
-  if (name === ALL_RUNTIMES) return;
+  if (name === ALL_RUNTIMES || isDriverSpec(name)) return;
   const { base, version } = parseRuntimeName(name);
   if (BUILTIN[base]) {
     if (version !== undefined) throw new TrapcheckError('UNKNOWN_RUNTIME', `runtime \`${name}\`: ${base} has one version here; name it \`${base}\``);
@@ -60,6 +61,8 @@ export function checkRuntimeName(name: string): void {
 }
 
 export async function createRuntime(spec: string): Promise<Runtime> {
+  // `driver:CMD` (docs/driver-protocol.md): the whole spec is the command line, `=` included
+  if (isDriverSpec(spec)) return (await import('./protocol/driver-runtime.ts')).createDriverRuntime(spec);
   const { name, binary } = parseRuntimeSpec(spec);
   if (name === ALL_RUNTIMES) throw new TrapcheckError('UNKNOWN_RUNTIME', '`all` stands for several runtimes, which `run` and `replay` take; name them one by one here (`trapcheck runtimes` lists them)');
   checkRuntimeName(name);
