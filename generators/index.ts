@@ -14,6 +14,7 @@ import { threadPanic } from './thread-panic.ts';
 import { isolation } from './isolation.ts';
 import { component } from './component.ts';
 import { cancellation } from './cancellation.ts';
+import { jspi } from './jspi.ts';
 
 export type { Family, Origin } from './family.ts';
 
@@ -26,6 +27,7 @@ export const FAMILIES: Record<string, Family<any>> = {
   [isolation.name]: isolation,
   [component.name]: component,
   [cancellation.name]: cancellation,
+  [jspi.name]: jspi,
 };
 
 export { FAMILY_NAMES } from './names.ts';

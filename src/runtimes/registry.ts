@@ -25,6 +25,9 @@ const BUILTIN: Record<string, Factory> = {
   node: async (binary) => (await import('./engine.ts')).createEngineRuntime('node', binary),
   deno: async (binary) => (await import('./engine.ts')).createEngineRuntime('deno', binary),
   bun: async (binary) => (await import('./engine.ts')).createEngineRuntime('bun', binary),
+  // suspendable calls through the engine's own JSPI instead of Asyncify (issue #17)
+  'deno-jspi': async (binary) => (await import('./jspi/jspi-engine.ts')).createJspiRuntime('deno', binary),
+  'bun-jspi': async (binary) => (await import('./jspi/jspi-engine.ts')).createJspiRuntime('bun', binary),
   wabt: async (binary) => (await import('./wabt.ts')).createWabtRuntime(binary),
   'wasmer-sdk': async () => (await import('./wasmer-sdk.ts')).createWasmerSdkRuntime(),
   jco: async () => (await import('./jco.ts')).createJcoRuntime(),

@@ -78,7 +78,7 @@ describe('profiles', () => {
 describe('registry', () => {
   it('an unknown runtime lists the valid ones', async () => {
     await expect(createRuntime('wasmtim')).rejects.toThrow(
-      'unknown runtime `wasmtim`; valid runtimes: `reference`, `node`, `deno`, `bun`, `wabt`, `wasmer-sdk`, `jco`, `iwasm`, `wasm3`, `wazero`, `wasmtime`, `wasmer`, `wasmedge`, `spidermonkey`, a version (`iwasm@2.4.5`), a variant (`iwasm-classic`), `all`, or NAME=/path',
+      'unknown runtime `wasmtim`; valid runtimes: `reference`, `node`, `deno`, `bun`, `deno-jspi`, `bun-jspi`, `wabt`, `wasmer-sdk`, `jco`, `iwasm`, `wasm3`, `wazero`, `wasmtime`, `wasmer`, `wasmedge`, `spidermonkey`, a version (`iwasm@2.4.5`), a variant (`iwasm-classic`), `all`, or NAME=/path',
     );
   });
 });

@@ -12,6 +12,8 @@ import type { ExecOptions } from '../../runtime/exec.ts';
 import { executeCase } from '../../runtime/exec.ts';
 import { currentEngine } from '../../runtime/classify.ts';
 import { engineFeatures } from '../reference.ts';
+import { jspiApi } from '../../runtime/hosts/jspi-api.ts';
+import { executeJspiCase, isJspiCase } from '../../runtime/hosts/jspi-exec.ts';
 import type { DriverMessage, RunRequest } from './wire.ts';
 import { fromWire, wireLine } from './wire.ts';
 
@@ -38,7 +40,17 @@ function engineVersion(): string {
   return `node ${process.version} (V8 ${v['v8']})`;
 }
 
-send({ t: 'hello', engine: currentEngine(), version: engineVersion(), features: [...engineFeatures()] });
+/** JSPI mode (runtimes deno-jspi / bun-jspi, src/runtimes/jspi/): suspendable core cases run on the engine's own JSPI. */
+const JSPI = process.env['TRAPCHECK_DRIVER_JSPI'] === '1';
+/** JSPI cases finish asynchronously: runs are chained so observations leave in request order. */
+let queue: Promise<void> = Promise.resolve();
+
+function jspiStatus(): string {
+  const api = jspiApi();
+  return typeof api === 'string' ? api : 'yes';
+}
+
+send({ t: 'hello', engine: currentEngine(), version: engineVersion(), features: [...engineFeatures()], ...(JSPI ? { jspi: jspiStatus() } : {}) });
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on('line', (line) => {
@@ -50,6 +62,10 @@ lines.on('line', (line) => {
   if (req.maxSteps !== undefined) options.maxSteps = req.maxSteps;
   // fuel / asyncify cases: the parent instrumented the modules (binaryen stays out of this engine)
   if (instrumented.size) options.calls = { instrument: (bytes) => ({ bytes: lookup(instrumented, bytes) }) };
+  if (JSPI) {
+    queue = queue.then(async () => send({ t: 'done', id: req.id, obs: isJspiCase(c) ? await executeJspiCase(c, options) : executeCase(c, options) }));
+    return;
+  }
   const obs = executeCase(c, options);
   send({ t: 'done', id: req.id, obs });
 });

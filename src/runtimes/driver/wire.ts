@@ -43,6 +43,8 @@ export interface Hello {
   engine: string;
   version: string;
   features: string[];
+  /** JSPI mode only (TRAPCHECK_DRIVER_JSPI=1, runtimes deno-jspi / bun-jspi): `yes`, or why this engine cannot. */
+  jspi?: string;
 }
 
 export type DriverMessage = Hello | { t: 'step'; id: number; i: number } | { t: 'done'; id: number; obs: Observation };
