@@ -138,8 +138,12 @@ export type Step =
   | (StepBase & { op: 'call'; export: string; args?: Array<WasmValue | ComponentValue>; call?: string; pauseAt?: PausePoint })
   /** Continues a suspended call; `value` is what a pending `block` returns (default 0); `fuel` adds budget (default: unlimited). */
   | (StepBase & { op: 'resume'; call: string; value?: number; fuel?: number; pauseAt?: PausePoint })
-  /** Abandons a call (a dropped future): `cancelled` if it was pending, `return []` if it had already ended. */
-  | (StepBase & { op: 'cancel'; call: string })
+  /**
+   * Abandons a call (a dropped future): `cancelled` if it was pending, `return []` if it had already
+   * ended. `reject` (JSPI runtimes only, src/runtime/hosts/jspi-calls.ts): reject the promise the
+   * host holds instead of dropping it, so the rejection is thrown into wasm at the suspension point.
+   */
+  | (StepBase & { op: 'cancel'; call: string; reject?: boolean })
   /** Sets the fuel of the addressed instance (component cases: of the store) to `amount` units. */
   | (StepBase & { op: 'refuel'; amount: number })
   /** wasmtime-legacy profile only: the embedder's explicit `post_return` after a lifted call of `export`. */
@@ -426,6 +430,7 @@ function checkStep(v: Json, source: string, path: string): Step {
     v['args'].forEach((a, i) => checkCallArg(a, source, `${path}.args[${i}]`));
   }
   if (op === 'resume' || op === 'cancel') str(v, 'call', source, path);
+  if (op === 'cancel' && v['reject'] !== undefined && typeof v['reject'] !== 'boolean') fail(source, `${path}.reject`, 'must be true or false');
   if (op === 'call' && v['call'] !== undefined) str(v, 'call', source, path);
   if ((op === 'call' || op === 'resume') && v['pauseAt'] !== undefined) checkPause(v['pauseAt'], source, `${path}.pauseAt`);
   if (op === 'resume') {

@@ -33,7 +33,7 @@ import { campaignMutator } from '../mutate/campaign-share.ts';
 import type { Holds, ShrinkBudget } from './shrink.ts';
 import { DEFAULT_SHRINK_BUDGET, shrinkGenerated } from './shrink.ts';
 import type { CampaignState, Finding } from './state.ts';
-import { addCoverage, addDifferential, addResult, emptyState, sortFindings } from './state.ts';
+import { addCoverage, addDifferential, addResult, emptyState, oracleTag, sortFindings } from './state.ts';
 import type { Retirement } from './runtime-budget.ts';
 import { RuntimeBudget } from './runtime-budget.ts';
 
@@ -295,8 +295,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         const position = ex.position + Math.floor(j / F);
         const index = caseIndexAt(config.shard, position);
         const ordinal = index * F + (j % F);
-        // `oracle`: which expectation rows the case exercised (step op → expected outcome kind).
-        addCoverage(state, c.family, { ...c.tags, oracle: c.steps.map((s) => `${s.op}→${s.expect.outcome?.kind ?? 'state'}`).join(' ') });
+        addCoverage(state, c.family, { ...c.tags, oracle: oracleTag(c) });
         const sha256 = moduleSha256(c);
         const results = ex.ran.map((slot, r) => ({ name: slot.runtime.name, profile: slot.runtime.profile, verdict: ex.judged[r]![j]!.verdict, observation: ex.judged[r]![j]!.observation }));
         const blame = attributeCase(c, results, config.differential);

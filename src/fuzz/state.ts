@@ -6,6 +6,7 @@
  * or n shards each ran a stride of them.
  */
 import { createHash } from 'node:crypto';
+import type { Case } from '../case.ts';
 import type { VerdictKind } from '../judge.ts';
 import type { ResultRow, Tally } from '../report/report.ts';
 import { addToTally, emptyTally } from '../report/report.ts';
@@ -146,6 +147,23 @@ export function addResult(state: CampaignState, row: ResultRow, ordinal: number,
   const kept = state.bucketCounts[bucket] ?? 0;
   state.bucketCounts[bucket] = kept + 1;
   if (kept < keepLimit(row)) state.rows.push({ ...row, ordinal, bucket });
+}
+
+/**
+ * The `oracle` coverage value: which expectation rows a case exercised (step op → expected
+ * outcome kind), runs of the same row written once with their length (`invoke→return×2000`): a
+ * case that parks two thousand calls must not put a 30 KB key into the report.
+ */
+export function oracleTag(c: Pick<Case, 'steps'>): string {
+  const rows = c.steps.map((s) => `${s.op}→${s.expect.outcome?.kind ?? 'state'}`);
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i + 1;
+    while (j < rows.length && rows[j] === rows[i]) j++;
+    out.push(j - i > 1 ? `${rows[i]}×${j - i}` : rows[i]!);
+    i = j;
+  }
+  return out.join(' ');
 }
 
 /** Coverage counts cases (not case × runtime), per family: tag → value → count. */

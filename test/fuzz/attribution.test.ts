@@ -103,3 +103,13 @@ describe('attributeCase', () => {
     expect(a.candidates).toEqual([]);
   });
 });
+
+describe('oracleTag', () => {
+  it('writes runs of one expectation row once, with their length', async () => {
+    const { oracleTag } = await import('../../src/fuzz/state.ts');
+    const step = (op: string, kind?: string) => ({ op, expect: kind ? { outcome: { kind } } : {} });
+    const steps = [step('instantiate', 'return'), ...Array.from({ length: 2000 }, () => step('call', 'suspended')), step('invoke', 'trap'), step('get')];
+    expect(oracleTag({ steps } as never)).toBe('instantiate→return call→suspended×2000 invoke→trap get→state');
+    expect(oracleTag({ steps: [step('invoke', 'trap')] } as never)).toBe('invoke→trap');
+  });
+});
