@@ -3,8 +3,16 @@
  * computed from the program, never by running it. A small interpreter over abstract actions:
  * it tracks each instance's counters, poison, pending post-return and call stack, and says what
  * every step must observe (instance-semantics.md §1.1, §2.1–2.5, §7.1).
+ *
+ * Re-entry (C7, C9, C10) follows the profile's named rule set (src/component/rules.ts), stated
+ * here again on purpose so the model and the executor check each other: `spec` is the current
+ * Component Model, where CM PR #705 (https://github.com/WebAssembly/component-model/pull/705)
+ * removed the may_enter trap of `Store.lift` (CanonicalABI.md §"Embedding"), so a re-entrant call
+ * runs like any lifted call and returns to its caller; the wasmtime profiles keep the
+ * `may-enter-2025` trap that wasmtime implements.
  */
 import type { ComponentProfile, ExpectedOutcome, MemoryRegion } from '../src/case.ts';
+import type { ReentryRuleSet } from '../src/component/rules.ts';
 import type { TrapKind } from '../src/outcome.ts';
 import { COUNTER_BYTES, F_TRAP_ARG, HEAP_BASE, MEM, POST_LEAVE_ARG, POST_TRAP_ARG, REALLOC_LEAVE_LEN, REALLOC_TRAP_LEN } from './component-guest.ts';
 
@@ -30,10 +38,20 @@ export interface ModelConfig {
   back?: ImportPlan;
 }
 
+/** The re-entry rule set of each profile (see the file comment). */
+export const MODEL_REENTRY: Readonly<Record<ComponentProfile, ReentryRuleSet>> = {
+  spec: 'reentrant-2026',
+  'wasmtime-legacy': 'may-enter-2025',
+  'wasmtime-store': 'may-enter-2025',
+};
+
 interface ModelInstance {
   mem: Record<keyof typeof MEM, number>;
   poisoned: boolean;
-  onStack: boolean;
+  /** Lifted calls entered and not left (> 1 only by re-entry under reentrant-2026). */
+  entered: number;
+  /** A call paused at its fuel pause point owns the instance until resumed or cancelled (every profile). */
+  paused: boolean;
   pending: { fn: GuestFn; r: number } | undefined;
 }
 
@@ -57,12 +75,22 @@ export class GuestModel {
     return this.cfg.profile === 'wasmtime-legacy';
   }
 
+  private get reentryTraps(): boolean {
+    return MODEL_REENTRY[this.cfg.profile] === 'may-enter-2025';
+  }
+
+  /** Entry is refused: locked down, paused, a legacy post-return owed, or (may-enter-2025) already entered. */
+  private refuses(i: ModelInstance): boolean {
+    return i.poisoned || this.storePoisoned || i.paused || i.pending !== undefined || (this.reentryTraps && i.entered > 0);
+  }
+
   instantiate(name: string): ExpectedOutcome {
     if (this.exited) return this.exited;
     this.instances.set(name, {
       mem: { calls: 0, postF: 0, realloc: 0, lastPost: 0, bump: HEAP_BASE, postS: 0, postH: 0, postBusy: 0 },
       poisoned: false,
-      onStack: false,
+      entered: 0,
+      paused: false,
       pending: undefined,
     });
     return { kind: 'return' };
@@ -97,8 +125,9 @@ export class GuestModel {
   suspend(name: string, fn: GuestFn, arg: number): ExpectedOutcome {
     if (this.exited) return this.exited;
     const i = this.inst(name);
-    if (i.poisoned || this.storePoisoned || i.onStack || i.pending) return CANNOT_ENTER.fail;
-    i.onStack = true;
+    if (this.refuses(i)) return CANNOT_ENTER.fail;
+    i.entered++;
+    i.paused = true;
     i.mem.calls++;
     this.suspended.set(name, { fn, arg });
     return { kind: 'suspended', at: 'fuel' };
@@ -109,14 +138,15 @@ export class GuestModel {
     const s = this.suspended.get(name)!;
     this.suspended.delete(name);
     const i = this.inst(name);
+    i.paused = false;
     const r = u32(s.arg + this.cfg.k);
     if (this.legacy) {
       i.pending = { fn: s.fn, r };
-      i.onStack = false;
+      i.entered--;
       return { kind: 'return', values: [{ type: 'i32', value: String(r | 0) }] };
     }
     const post = this.post(i, s.fn, r);
-    i.onStack = false;
+    i.entered--;
     return 'fail' in post ? post.fail : { kind: 'return', values: [{ type: 'i32', value: String(r | 0) }] };
   }
 
@@ -124,7 +154,8 @@ export class GuestModel {
   cancel(name: string): ExpectedOutcome {
     this.suspended.delete(name);
     const i = this.inst(name);
-    i.onStack = false;
+    i.paused = false;
+    i.entered--;
     this.poison(i);
     return { kind: 'cancelled' };
   }
@@ -155,22 +186,28 @@ export class GuestModel {
 
   private lifted(name: string, fn: GuestFn, arg: number | string): Result {
     const i = this.inst(name);
-    if (i.poisoned || this.storePoisoned || i.onStack || i.pending) return CANNOT_ENTER;
-    i.onStack = true;
+    if (this.refuses(i)) return CANNOT_ENTER;
+    i.entered++;
     const body = this.body(name, i, fn, arg);
     if ('fail' in body) return this.fail(i, body);
     if (this.legacy) {
       i.pending = { fn, r: body.ok };
-      i.onStack = false;
+      i.entered--;
       return body;
     }
     const post = this.post(i, fn, body.ok);
-    i.onStack = false;
+    i.entered--;
     return 'fail' in post ? post : body;
   }
 
+  /** The call fails inside the instance: it leaves the stack and its scope is locked down. */
   private fail(i: ModelInstance, r: { fail: ExpectedOutcome }): Result {
-    i.onStack = false;
+    i.entered--;
+    return this.lockDown(i, r);
+  }
+
+  /** A failure's effect on the scope (without leaving: post-return also fails after the call left, in legacy). */
+  private lockDown(i: ModelInstance, r: { fail: ExpectedOutcome }): Result {
     if (r.fail.kind === 'exit') this.exited = r.fail;
     else this.poison(i); // a host error poisons too, in every profile (src/component/rules.ts)
     return r;
@@ -209,7 +246,8 @@ export class GuestModel {
         return x === 0 || x === 1 ? { fail: { kind: 'exit', code: x } } : trap('invalid variant discriminant');
       case 'call':
       case 'adapter': {
-        if (plan.kind === 'adapter' && plan.instance === caller) return CANNOT_ENTER;
+        // a fused adapter lifting and lowering in one instance: wasmtime traps unconditionally (#12349)
+        if (plan.kind === 'adapter' && plan.instance === caller && this.reentryTraps) return CANNOT_ENTER;
         const r = this.lifted(plan.instance, plan.export, x);
         if ('fail' in r || !this.legacy) return r;
         // a correct legacy embedder (and a fused adapter) runs the callee's post-return at once
@@ -229,8 +267,8 @@ export class GuestModel {
       case 'f':
         i.mem.postF++;
         i.mem.lastPost = r;
-        if (r === u32(k + POST_TRAP_ARG)) return this.fail(i, trap('unreachable'));
-        if (r === u32(k + POST_LEAVE_ARG) && this.cfg.log) return this.fail(i, CANNOT_LEAVE);
+        if (r === u32(k + POST_TRAP_ARG)) return this.lockDown(i, trap('unreachable'));
+        if (r === u32(k + POST_LEAVE_ARG) && this.cfg.log) return this.lockDown(i, CANNOT_LEAVE);
         return done;
       case 's':
         i.mem.postS++;

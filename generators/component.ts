@@ -7,6 +7,14 @@
  * expects its outcome and the instance's counters (calls, realloc, post-return per export, last
  * post-return argument), computed by GuestModel from the program and profile.
  *
+ * Re-entry rows (C7 host → A → host → A, C9 A → host → B → host → A, C10 a same-instance adapter)
+ * follow the profile's re-entry rule set (src/component/rules.ts). Under `spec`, the current
+ * Component Model (CM PR #705 removed the may_enter trap of `Store.lift`, CanonicalABI.md
+ * §"Embedding"), the inner call runs and returns, the outer call returns its own result and
+ * nothing is locked down. Under the wasmtime profiles (`may-enter-2025`) the inner entry traps
+ * `cannot enter component instance` and every instance it unwinds through is locked down. The
+ * rule set is in the case's `reentry` tag.
+ *
  * `spec` cases of every row but C10 use only `instantiate` and `call` steps on u32 / string
  * functions with `return` / `throw` / `call` / `exit` imports: tagged `jco: runnable`, the jco
  * adapter runs them on real components.
@@ -19,7 +27,8 @@ import { caseId, generatorProvenance } from './family.ts';
 import type { GuestShape } from './component-guest.ts';
 import { buildGuest, guestExports, POST_LEAVE_ARG, POST_TRAP_ARG, REALLOC_LEAVE_LEN, REALLOC_TRAP_LEN, F_TRAP_ARG } from './component-guest.ts';
 import type { GuestFn, ImportPlan, ModelConfig } from './component-model.ts';
-import { BUSY_FOREVER, GuestModel } from './component-model.ts';
+import { BUSY_FOREVER, GuestModel, MODEL_REENTRY } from './component-model.ts';
+import { REENTRY_RULE_SETS } from '../src/component/rules.ts';
 import type { Feature } from '../src/features.ts';
 
 const NAME = 'component';
@@ -301,6 +310,7 @@ function build(p: ComponentParams, origin: Origin): Case {
   const jco = profile === 'spec' && row !== 'C10' && !metered;
   const tags: Record<string, string> = { row, profile, jco: jco ? 'runnable' : 'no' };
   if (pl.site !== undefined) tags['site'] = pl.site;
+  if (row === 'C7' || row === 'C9' || row === 'C10') tags['reentry'] = MODEL_REENTRY[profile];
   if (row === 'exit') tags['exit'] = p.exitArg === 0 ? 'ok' : p.exitArg === 1 ? 'err' : 'invalid';
   // jco lowers '' without calling cabi_realloc (a known divergence matched on this tag)
   if (shape.strings) tags['string'] = p.text === '' ? 'empty' : 'text';
@@ -341,7 +351,7 @@ export const componentArbitrary: fc.Arbitrary<ComponentParams> = fc.record({
 
 export const component: Family<ComponentParams> = {
   name: NAME,
-  version: 1,
+  version: 2,
   description:
     'Component instances over canonical-ABI guests: lifted calls with post-return, traps in body / realloc / post-return, imports from ' +
     'post-return or realloc, re-entry through host imports and adapters, host errors, several instances per store, under the spec, ' +
@@ -353,6 +363,7 @@ export const component: Family<ComponentParams> = {
     string: ['empty', 'text'],
     exit: ['ok', 'err', 'invalid'],
     site: [...C3_SITES, ...C10_SITES, ...X2_SITES],
+    reentry: [...REENTRY_RULE_SETS],
   },
   arbitrary: componentArbitrary,
   build,

@@ -173,12 +173,14 @@ export interface WasiConfig {
 export const COMPONENT_PROFILES = ['spec', 'wasmtime-legacy', 'wasmtime-store'] as const;
 /**
  * Which rules a component case is judged by (../shared/reference/instance-semantics.md §7):
- * - `spec`: the Component Model as of CM #650: post-return runs inside the lifted call, a trap
- *   locks down the instance that trapped;
+ * - `spec`: the Component Model as of CM #705 (Aug 2026, the `may_enter` trap removed): post-return
+ *   runs inside the lifted call, a trap locks down the instance that trapped, re-entering an
+ *   instance is an ordinary call (rule set `reentrant-2026`, src/component/rules.ts);
  * - `wasmtime-legacy`: wasmtime ≤ 41: the embedder calls `post-return` itself, and a second call
  *   before it traps `cannot enter component instance`; poisoning is per instance;
  * - `wasmtime-store`: wasmtime ≥ 42: post-return is automatic, and any trap (or cancelled call)
- *   poisons every component instance of the store (the case).
+ *   poisons every component instance of the store (the case). Both wasmtime profiles keep the
+ *   pre-#705 re-entry rule (`may-enter-2025`): wasmtime still traps a re-entering call.
  */
 export type ComponentProfile = (typeof COMPONENT_PROFILES)[number];
 
@@ -195,11 +197,13 @@ export interface ComponentFuncType {
  * - `return`: returns `value` (u32) or nothing;
  * - `throw`: the host function fails with an error (not a wasm trap);
  * - `call`: the host calls the lifted `export` of component instance `instance` (`as` name) with
- *   `args` and returns its result: re-entry when that is the caller (C7), allowed otherwise (C8);
+ *   `args` and returns its result: re-entry when that is the caller (C7: a trap under
+ *   `may-enter-2025`, an ordinary call under `reentrant-2026`), a call of another instance otherwise (C8);
  * - `exit`: `wasi:cli/exit.exit` (core import `wasi:cli/exit@0.2.0.exit`): ends the process with 0 (ok) or 1 (err);
  * - `adapter`: not a host function but a fused guest→guest link (wasmtime FACT adapter): the
  *   lowered import is the lifted `export` of component instance `instance`. Lift and lower in the
- *   same instance trap `cannot enter component instance` unconditionally (C10); another
+ *   same instance trap `cannot enter component instance` under `may-enter-2025` and run under
+ *   `reentrant-2026` (C10); another
  *   instance is an ordinary cross-component call, whose post-return the adapter runs itself.
  * `call` / `adapter` pass `args` when given, else the import's own arguments.
  */

@@ -6,12 +6,16 @@
  *                 lift the result → post-return (automatic profiles, may_leave=false) → leave
  *
  * Entry is refused (`cannot enter component instance`) when the instance (or, in
- * `wasmtime-store`, its store) is poisoned, when it is already on the current synchronous call
- * stack (C7, C9; also while one of its calls is suspended), and in `wasmtime-legacy` while a
- * post-return is pending (C2). A refusal alone changes no state: nothing ran in the callee
- * (wasmtime bails before `invoke_wasm_and_catch_traps`); the trap poisons the *callers* it
- * unwinds through. Any failure of the call itself (a trap in the body, realloc or post-return,
- * a host error, running out of fuel) poisons the scope of the profile.
+ * `wasmtime-store`, its store) is poisoned, while one of its calls is paused (fuel / asyncify:
+ * the paused call owns the instance, as wasmtime's pending future borrows the store), in
+ * `wasmtime-legacy` while a post-return is pending (C2), and, under the `may-enter-2025` re-entry
+ * rule (rules.ts), when it is already on the current synchronous call stack (C7, C9). Under
+ * `reentrant-2026` (the spec since CM PR #705, CanonicalABI.md `Store.lift` without
+ * `may_enter`) that re-entry is an ordinary nested lifted call. A refusal alone changes no
+ * state: nothing ran in the callee (wasmtime bails before `invoke_wasm_and_catch_traps`); the
+ * trap poisons the *callers* it unwinds through. Any failure of the call itself (a trap in the
+ * body, realloc or post-return, a host error, running out of fuel) poisons the scope of the
+ * profile.
  */
 import type { ComponentFuncType, PausePoint } from '../case.ts';
 import type { Outcome, WasmValue } from '../outcome.ts';
@@ -46,6 +50,7 @@ interface PendingPostReturn {
 }
 
 const REFUSED: Outcome = Object.freeze({ kind: 'trap', trap: Object.freeze([CANNOT_ENTER.kind]), message: CANNOT_ENTER.message }) as unknown as Outcome;
+const REENTRY_UNSUPPORTED: Outcome = Object.freeze({ kind: 'unsupported', feature: 're-entry into an instance whose calls can pause (fuel / asyncify)' }) as unknown as Outcome;
 const NO_VALUES: WasmValue[] = Object.freeze([]) as unknown as WasmValue[];
 const RETURNED_NOTHING: Outcome = Object.freeze({ kind: 'return', values: NO_VALUES }) as Outcome;
 
@@ -54,8 +59,10 @@ export class ComponentInstance implements LowerTarget {
   poisoned = false;
   /** Canonical ABI `may_leave`: cleared while realloc and post-return run. */
   mayLeave = true;
-  /** Entered by a lifted call that has not left yet (running, calling out, or suspended). */
-  onStack = false;
+  /** Lifted calls of this instance that have entered and not left yet (running, calling out, or paused); > 1 only by re-entry. */
+  entered = 0;
+  /** Entered calls that are paused (fuel / asyncify) and registered in the store for resume / cancel. */
+  paused = 0;
   /** wasmtime-legacy: set by a successful call until the `post-return` step runs it. */
   pending: PendingPostReturn | undefined;
   /** Set when `callU32` returns LIFT_FAILED. */
@@ -64,6 +71,8 @@ export class ComponentInstance implements LowerTarget {
   private invoker!: CoreInvoker;
   /** wasmtime-legacy: the embedder runs post-return (cached from the profile rules: the hot path reads it per call). */
   private readonly explicitPostReturn: boolean;
+  /** `may-enter-2025`: an instance already entered refuses a second entry (cached like explicitPostReturn). */
+  private readonly reentryTraps: boolean;
   /** The invoker is the plain synchronous one: lifted calls call core exports directly (no CoreCallState). */
   private direct = false;
   private readonly lifted = new Map<string, LiftedExport>();
@@ -75,6 +84,7 @@ export class ComponentInstance implements LowerTarget {
     readonly name: string | undefined,
   ) {
     this.explicitPostReturn = store.rules.postReturn === 'explicit';
+    this.reentryTraps = store.rules.reentry === 'may-enter-2025';
   }
 
   /** Binds the core instance once it exists (its imports were built from this object before). */
@@ -92,6 +102,11 @@ export class ComponentInstance implements LowerTarget {
     return this.poisoned || this.store.poisoned;
   }
 
+  /** Whether a lifted call may enter now (the checks of the file comment). */
+  private mayEnter(): boolean {
+    return !this.poisoned && !this.store.poisoned && this.pending === undefined && this.paused === 0 && !(this.reentryTraps && this.entered > 0);
+  }
+
   /** Locks down the profile's scope: this instance, or the whole store (wasmtime ≥ 42). */
   poison(): void {
     if (this.store.rules.poisonScope === 'store') this.store.poisoned = true;
@@ -107,10 +122,14 @@ export class ComponentInstance implements LowerTarget {
   call(exportName: string, args: readonly CallArg[], pauseAt?: PausePoint, callName?: string): Outcome {
     const f = this.liftedExport(exportName);
     if (f === undefined) return { kind: 'crash', detail: `call: the component exports no lifted function ${JSON.stringify(exportName)}` };
-    if (this.poisoned || this.store.poisoned || this.onStack || this.pending !== undefined) return REFUSED;
+    if (!this.mayEnter()) return REFUSED;
     if (args.length !== f.type.params.length)
       return { kind: 'crash', detail: `call ${exportName}: ${args.length} argument(s) for ${f.type.params.length} parameter(s)` };
-    this.onStack = true;
+    const outermost = this.entered === 0;
+    // a fuel / asyncify invoker drives one core call at a time (a pause inside a nested call would
+    // unwind through the host frames of the outer one): re-entry there is not something we run
+    if (!outermost && !this.direct) return REENTRY_UNSUPPORTED;
+    this.entered++;
     let core: unknown[];
     if (f.hasString) {
       core = [];
@@ -124,8 +143,8 @@ export class ComponentInstance implements LowerTarget {
         return this.fail(e); // a trap in realloc (C3) or an import it called (C13)
       }
     } else {
-      if (args.length === 1) {
-        // one reused array: a nested call into this instance is refused before it gets here
+      if (args.length === 1 && outermost) {
+        // one reused array for the outermost call; a re-entrant call (reentrant-2026) gets its own
         core = this.oneArg;
         core[0] = lowerU32(args[0]!);
       } else core = args.map(lowerU32);
@@ -151,11 +170,11 @@ export class ComponentInstance implements LowerTarget {
   callU32(exportName: string, args: readonly number[]): unknown {
     const f = this.liftedExport(exportName);
     if (f === undefined || f.hasString || !this.direct) throw new Error(`callU32 ${exportName}: not an all-u32 lifted export of an unpaused instance`);
-    if (this.onStack || this.poisoned || this.pending !== undefined || this.store.poisoned) {
+    if (!this.mayEnter()) {
       this.lastOutcome = REFUSED;
       return LIFT_FAILED;
     }
-    this.onStack = true;
+    this.entered++;
     let value: unknown;
     try {
       value = args.length === 1 ? f.fn(args[0]) : f.fn(...args);
@@ -173,7 +192,7 @@ export class ComponentInstance implements LowerTarget {
   private complete(f: LiftedExport, value: unknown): boolean {
     if (this.explicitPostReturn) {
       this.pending = { export: f.name, core: value };
-      this.onStack = false;
+      this.entered--;
       return true;
     }
     if (f.post !== undefined) {
@@ -187,7 +206,7 @@ export class ComponentInstance implements LowerTarget {
       }
       this.mayLeave = true;
     }
-    this.onStack = false;
+    this.entered--;
     return true;
   }
 
@@ -202,6 +221,7 @@ export class ComponentInstance implements LowerTarget {
    */
   settle(f: LiftedExport, state: CoreCallState, callName: string): Outcome {
     if (state.state === 'suspended') {
+      this.paused++;
       this.store.suspend(callName, this, f, state.call);
       return { kind: 'suspended', at: state.at };
     }
@@ -211,7 +231,12 @@ export class ComponentInstance implements LowerTarget {
 
   /** The call failed inside the instance: it leaves the stack and its scope is locked down. */
   fail(error: unknown): Outcome {
-    this.onStack = false;
+    this.entered--;
+    return this.lockDownAfter(error);
+  }
+
+  /** The outcome of a failure, with the profile's scope locked down (an unsupported request changes nothing). */
+  private lockDownAfter(error: unknown): Outcome {
     const outcome = this.store.outcomeOf(error);
     if (outcome.kind === 'host-error' ? this.store.rules.hostErrorPoisons : outcome.kind !== 'unsupported') this.poison();
     return outcome;
@@ -250,7 +275,7 @@ export class ComponentInstance implements LowerTarget {
       post(pending.core);
     } catch (e) {
       this.mayLeave = true;
-      return this.fail(e);
+      return this.lockDownAfter(e); // the call already left the stack when it returned
     }
     this.mayLeave = true;
     return RETURNED_NOTHING;

@@ -93,6 +93,7 @@ export class ComponentStore {
     if (c === undefined || c.pending === undefined) return { kind: 'crash', detail: `resume: no suspended call named ${JSON.stringify(name)}` };
     const pending = c.pending;
     c.pending = undefined;
+    c.instance.paused--;
     return c.instance.settle(c.export, pending.resume(options), name);
   }
 
@@ -107,7 +108,8 @@ export class ComponentStore {
     if (c.pending === undefined) return RETURNED_NOTHING;
     c.pending.cancel();
     c.pending = undefined;
-    c.instance.onStack = false;
+    c.instance.paused--;
+    c.instance.entered--;
     c.instance.poison();
     return { kind: 'cancelled' };
   }

@@ -83,7 +83,7 @@ export function compareObservations(_c: Case, a: Observation, b: Observation, pa
 
 /**
  * A disagreement already explained: one side's verdict is a known divergence of its profile (a
- * documented deviation with a reason and a link, e.g. jco allowing re-entry), so comparing the
+ * documented deviation with a reason and a link, e.g. jco's lockdown after a post-return trap), so comparing the
  * two runtimes there would only rediscover it. Quarantined under the divergence's id.
  */
 export function explainedByDivergence(a: Verdict, b: Verdict): Comparison | undefined {

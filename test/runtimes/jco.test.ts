@@ -81,18 +81,20 @@ describe('jco runtime: real components', () => {
     expect(obs.steps[3]!.outcome).toMatchObject({ kind: 'trap', message: 'wasm trap: cannot enter component instance' });
   });
 
-  it('C7: sync re-entry is allowed by jco (the spec traps): judged as the known divergence', async () => {
+  it('C7: sync re-entry runs the inner call, as the spec since CM PR #705 says: a pass, no divergence', async () => {
     const c = componentCase(
       [
         inst('a'),
-        // a.f(9) → host import hop → a.id(5), while a is on the call stack
-        call('a', 'f', [u32(9)], { outcome: { kind: 'trap', trap: 'cannot enter component instance' } }),
+        // a.f(9) → host import hop → a.id(5), while a is on the call stack: id returns 5, f 5 + 1
+        call('a', 'f', [u32(9)], { outcome: { kind: 'return', values: [i32(6)] } }),
+        // nothing was locked down
+        call('a', 'id', [u32(7)], { outcome: { kind: 'return', values: [i32(7)] } }),
       ],
       { component: config({ kind: 'call', instance: 'a', export: 'id', args: [5], params: ['u32'], results: ['u32'] }), tags: { row: 'C7' } },
     );
     const { obs, verdict } = await run(c);
     expect(obs.steps[1]!.outcome).toEqual({ kind: 'return', values: [i32(6)] });
-    expect(verdict).toMatchObject({ verdict: 'known-divergence', divergence: 'jco-sync-reentry-allowed' });
+    expect(verdict).toEqual({ verdict: 'pass' });
   });
 
   it('a host import throwing a JS Error is a host error, and jco leaves the instance usable', async () => {
