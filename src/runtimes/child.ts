@@ -130,18 +130,32 @@ export class LineChild<In extends object, Out extends { t: string }> {
 
   /** Ends stdin (the child exits when it has nothing more to read); kills it if it does not. */
   async close(graceMs = 2_000): Promise<void> {
-    if (this.exitInfo) return;
-    this.proc.stdin!.end();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.kill();
-        resolve();
-      }, graceMs);
-      timer.unref();
-      this.onExit(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    if (!this.exitInfo) await endInput({ stdin: this.proc.stdin!, kill: () => this.kill(), onExit: (f) => this.onExit(f) }, graceMs);
   }
+}
+
+/** A line-protocol child process as `endInput` needs it (this module's children and the driver protocol's). */
+export interface InputEnded {
+  stdin: { end(): void };
+  kill(): void;
+  onExit(f: () => void): unknown;
+}
+
+/**
+ * Ends a child's stdin (a child serving lines exits at end of input) and resolves when it has
+ * exited, or after `graceMs`, when it is SIGKILLed instead.
+ */
+export function endInput(child: InputEnded, graceMs: number): Promise<void> {
+  child.stdin.end();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve();
+    }, graceMs);
+    timer.unref();
+    child.onExit(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -19,6 +19,7 @@
  * no more guest code of that call runs, and memory keeps every write made before the pause (X1).
  */
 import type { PausePoint } from '../../case.ts';
+import { FuelGauge } from './fuel-gauge.ts';
 import { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE, HOST_BLOCK, HOST_MODULE, HOST_YIELD, OUT_OF_FUEL } from '../../wasm/instrument/fuel-abi.ts';
 import type { WasmExports, WasmMemory } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
@@ -83,24 +84,16 @@ export class CoreCalls implements CoreInvoker {
 
   // --- fuel ------------------------------------------------------------------------------------
 
-  private get global(): { value: bigint } | undefined {
-    return this.options.metered ? (this.exports?.[FUEL_GLOBAL] as { value: bigint } | undefined) : undefined;
-  }
+  /** The instance's fuel balance (./fuel-gauge.ts); reads nothing while unmetered or not instantiated. */
+  private readonly gauge = new FuelGauge(() => (this.options.metered ? (this.exports?.[FUEL_GLOBAL] as { value: bigint } | undefined) : undefined));
 
   /** Units left (never below 0); undefined for an unmetered instance. */
   get fuel(): number | undefined {
-    const g = this.global;
-    return g ? Number(g.value < 0n ? 0n : g.value) : undefined;
+    return this.gauge.units;
   }
 
   setFuel(units: number): void {
-    const g = this.global;
-    if (g) g.value = BigInt(units);
-  }
-
-  private addFuel(units: bigint): void {
-    const g = this.global;
-    if (g) g.value += units;
+    this.gauge.set(units);
   }
 
   // --- host imports ----------------------------------------------------------------------------
@@ -122,8 +115,7 @@ export class CoreCalls implements CoreInvoker {
   /** `trapcheck:fuel.exhausted`: the balance went below 0. */
   private exhausted(): void {
     if (this.stack?.rewinding) this.stack.finishRewind();
-    const g = this.global;
-    if (g && g.value >= 0n) return; // resumed with enough fuel
+    if (this.gauge.units !== undefined && !this.gauge.dry) return; // resumed with enough fuel
     const s = this.active;
     if (s?.fuelPauses && this.stack) {
       this.stack.startUnwind();
@@ -162,7 +154,7 @@ export class CoreCalls implements CoreInvoker {
   private run(name: string, args: readonly unknown[], s: Stretch, parked: Uint8Array | undefined): CoreCallState {
     const fn = this.exports?.[name];
     if (typeof fn !== 'function') return { state: 'failed', error: new Error(`no exported function ${JSON.stringify(name)}`) };
-    if (s.credit) this.addFuel(s.credit);
+    if (s.credit) this.gauge.add(s.credit);
     const outer = this.active;
     this.active = s;
     let value: unknown;
@@ -187,10 +179,7 @@ export class CoreCalls implements CoreInvoker {
 
   /** An unlimited stretch gives back what it did not use: the old balance minus what ran, never below 0. */
   private endStretch(s: Stretch): void {
-    const g = this.global;
-    if (!g || s.credit === 0n) return;
-    const left = g.value - s.credit;
-    g.value = left < 0n ? 0n : left;
+    this.gauge.takeBack(s.credit);
   }
 
   /** A parked call (`data` undefined: not started, an `entry` pause). */
@@ -214,7 +203,7 @@ export class CoreCalls implements CoreInvoker {
         s.blockValue = options.value ?? 0;
         const grant = BigInt(options.fuel ?? 0) + BigInt(pauseAt !== undefined && 'fuel' in pauseAt ? pauseAt.fuel : 0);
         if (options.fuel === undefined && !s.fuelPauses) s.credit = UNLIMITED;
-        else this.addFuel(grant);
+        else this.gauge.add(grant);
         return this.run(name, args, s, data);
       },
       cancel: (): void => {

@@ -19,6 +19,7 @@
  * with a SuspendError ("create a suspending function": the running execution context is not active).
  */
 import type { PausePoint } from '../../case.ts';
+import { FuelGauge } from '../calls/fuel-gauge.ts';
 import { FUEL_GLOBAL, FUEL_HOOK, FUEL_INITIAL, FUEL_MODULE, HOST_BLOCK, HOST_MODULE, HOST_YIELD, OUT_OF_FUEL } from '../../wasm/instrument/fuel-abi.ts';
 import { CallUnsupported } from '../calls/core-calls.ts';
 import type { ResumeOptions } from '../calls/types.ts';
@@ -83,30 +84,18 @@ export class JspiCalls {
     return this;
   }
 
-  // --- fuel (the same balance rules as core-calls.ts) ---------------------------------------------
+  // --- fuel (the balance rules core-calls.ts shares: ../calls/fuel-gauge.ts) -----------------------
 
-  private get global(): { value: bigint } | undefined {
-    return this.options.metered ? (this.exports?.[FUEL_GLOBAL] as { value: bigint } | undefined) : undefined;
-  }
+  /** The instance's fuel balance (../calls/fuel-gauge.ts); reads nothing while unmetered or not instantiated. */
+  private readonly gauge = new FuelGauge(() => (this.options.metered ? (this.exports?.[FUEL_GLOBAL] as { value: bigint } | undefined) : undefined));
 
+  /** Units left (never below 0); undefined for an unmetered instance. */
   get fuel(): number | undefined {
-    const g = this.global;
-    return g ? Number(g.value < 0n ? 0n : g.value) : undefined;
+    return this.gauge.units;
   }
 
   setFuel(units: number): void {
-    const g = this.global;
-    if (g) g.value = BigInt(units);
-  }
-
-  private addFuel(units: bigint): void {
-    const g = this.global;
-    if (g) g.value += units;
-  }
-
-  private get dry(): boolean {
-    const g = this.global;
-    return g !== undefined && g.value < 0n;
+    this.gauge.set(units);
   }
 
   // --- suspending imports ----------------------------------------------------------------------
@@ -121,7 +110,7 @@ export class JspiCalls {
 
   /** `trapcheck:fuel.exhausted`: the balance went below 0. */
   private exhausted(): undefined | Promise<unknown> {
-    if (!this.dry) return undefined;
+    if (!this.gauge.dry) return undefined;
     const f = this.running;
     if (f?.stretch.fuelPauses) return f.park('fuel');
     throw OUT_OF_FUEL;
@@ -167,7 +156,7 @@ export class JspiCalls {
 
   /** Runs one stretch of `f` (started by `start`) until it parks or ends. */
   private async drive(f: Flight, s: Stretch, start: () => void): Promise<JspiCallState> {
-    if (s.credit) this.addFuel(s.credit);
+    if (s.credit) this.gauge.add(s.credit);
     const outer = this.running;
     this.running = f;
     f.stretch = s;
@@ -188,10 +177,7 @@ export class JspiCalls {
   }
 
   private endStretch(s: Stretch): void {
-    const g = this.global;
-    if (!g || s.credit === 0n) return;
-    const left = g.value - s.credit;
-    g.value = left < 0n ? 0n : left;
+    this.gauge.takeBack(s.credit);
   }
 
   /** A parked call; `begin` set: not started yet (an `entry` pause). */
@@ -214,9 +200,9 @@ export class JspiCalls {
         }
         const grant = BigInt(options.fuel ?? 0) + BigInt(pauseAt !== undefined && 'fuel' in pauseAt ? pauseAt.fuel : 0);
         if (options.fuel === undefined && !s.fuelPauses) s.credit = UNLIMITED;
-        else this.addFuel(grant);
+        else this.gauge.add(grant);
         if (begin) return this.drive(f, s, begin);
-        if (f.parkedAt === 'fuel' && this.dry && s.credit === 0n) {
+        if (f.parkedAt === 'fuel' && this.gauge.dry && s.credit === 0n) {
           // the charge is still owed: a fuel pause stays parked, anything else runs dry here
           if (s.fuelPauses) return { state: 'suspended', at: 'fuel', call: this.pending(f, undefined) };
           return this.drive(f, s, () => f.reject(OUT_OF_FUEL));

@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
 import type { DriverCommand } from './driver-spec.ts';
+import { endInput } from '../child.ts';
 
 const STDERR_KEEP = 4096;
 
@@ -104,19 +105,7 @@ export class DriverProcess {
 
   /** Ends stdin (a driver exits at end of input); kills the group if it has not ended after `graceMs`. */
   async close(graceMs = 2_000): Promise<void> {
-    if (this.exitInfo) return;
-    this.proc.stdin!.end();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.kill();
-        resolve();
-      }, graceMs);
-      timer.unref();
-      this.onExit(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    if (!this.exitInfo) await endInput({ stdin: this.proc.stdin!, kill: () => this.kill(), onExit: (f) => this.onExit(f) }, graceMs);
   }
 }
 
