@@ -211,6 +211,10 @@ export function mergeStates(states: readonly CampaignState[], runtimeOrder: read
     out.differential.attributed = (out.differential.attributed ?? 0) + (s.differential.attributed ?? 0);
     for (const [k, n] of Object.entries(s.differential.quarantined)) bump(out.differential.quarantined, k, n);
     out.elapsedMs = Math.max(out.elapsedMs, s.elapsedMs);
+    // --budget-per-runtime: busy time adds up; a runtime retired in any shard is listed with the
+    // first such shard's figures (positions are that shard's own)
+    for (const [r, ms] of Object.entries(s.runtimeMs ?? {})) bump((out.runtimeMs ??= {}), r, ms);
+    for (const [r, at] of Object.entries(s.retired ?? {})) (out.retired ??= {})[r] ??= at;
     out.sessions += s.sessions;
   }
   const rank = (r: string): number => runtimeOrder.indexOf(r);

@@ -47,6 +47,17 @@ describe('RuntimeBudget', () => {
     expect(b.charge('a', 110, 120, 40)).toBe(false);
     expect(state.retired!['a']!.position).toBe(30);
   });
+  it('merged shards add busy time and keep every retirement', async () => {
+    const { mergeStates } = await import('../../src/fuzz/state.ts');
+    const a = emptyState();
+    const b = emptyState();
+    new RuntimeBudget(50, a).charge('slow', 0, 60, 4);
+    new RuntimeBudget(50, b).charge('slow', 0, 30, 4);
+    new RuntimeBudget(50, b).charge('fast', 0, 10, 4);
+    const m = mergeStates([a, b], ['slow', 'fast']);
+    expect(m.runtimeMs).toEqual({ slow: 90, fast: 10 });
+    expect(m.retired).toEqual({ slow: { position: 4, usedMs: 60 } });
+  });
   it('without a limit only measures', () => {
     const state = emptyState();
     expect(new RuntimeBudget(null, state).charge('a', 0, 1e9, 1)).toBe(false);
