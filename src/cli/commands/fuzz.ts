@@ -169,7 +169,7 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
   const budget = config.runs !== null ? `${config.runs} runs per family` : '';
   const time = [config.timeMs !== null ? `${config.timeMs / 1000} s` : '', config.budgetPerRuntimeMs ? `${config.budgetPerRuntimeMs / 1000} s per runtime` : ''].filter(Boolean).join(' or ');
   io.out(
-    `trapcheck fuzz: seed ${config.seed}; families ${config.families.join(', ')}; runtimes ${config.runtimes.join(', ')}; shard ${formatShard(config.shard)}; budget ${[budget, time].filter(Boolean).join(' or ')}${config.differential ? '; differential' : ''}${config.mutate ? `; mutating ${Math.round(config.mutate * 100)}% of cases` : ''}${resumed ? `; resuming at position ${resumed.state.nextPosition} (${resumed.state.cases} cases done)` : ''}`,
+    `trapcheck fuzz: seed ${config.seed}; families ${config.families.join(', ')}; runtimes ${config.runtimes.join(', ')}; shard ${formatShard(config.shard)}${values['shard'] === 'auto' ? ` (--shard auto: ${shardFromEnvironment(process.env).source})` : ''}; budget ${[budget, time].filter(Boolean).join(' or ')}${config.differential ? '; differential' : ''}${config.mutate ? `; mutating ${Math.round(config.mutate * 100)}% of cases` : ''}${resumed ? `; resuming at position ${resumed.state.nextPosition} (${resumed.state.cases} cases done)` : ''}`,
   );
 
   // Generation off the main thread unless the campaign is small (a pool loads binaryen per worker).
