@@ -43,8 +43,8 @@ function state(mc: Machine, prog: Program, extra: Expectation = {}): Expectation
 
 const RETURN: Expectation['outcome'] = { kind: 'return' };
 
-/** The outcome of a stretch that ended as `stop`, with `g` as run's result. */
-function outcomeOf(stop: Stop, mc: Machine): Expectation['outcome'] {
+/** The outcome of a stretch that ended as `stop`, with `g` as run's result (the jspi family's too). */
+export function outcomeOf(stop: Stop, mc: Machine): Expectation['outcome'] {
   switch (stop.stop) {
     case 'return':
       return { kind: 'return', values: [{ type: 'i32', value: String(mc.g) }] };

@@ -4,7 +4,8 @@
  */
 import type { Expectation, Step } from '../../src/case.ts';
 import type { Stop } from '../cancellation-model.ts';
-import { Machine, TRAP_KIND } from '../cancellation-model.ts';
+import { Machine } from '../cancellation-model.ts';
+import { outcomeOf as stopOutcome } from '../cancellation/steps.ts';
 import type { Costs, Ending } from './module.ts';
 import { boomEvents, OBSERVED_BYTES, runEvents } from './module.ts';
 
@@ -42,19 +43,9 @@ function state(mc: Machine, extra: Expectation): Expectation {
   return e;
 }
 
+/** The cancellation model's outcome of a stretch, except that a return `exhausted` the stack on the way. */
 function outcomeOf(stop: Stop, mc: Machine, exhausted: boolean): Expectation['outcome'] {
-  switch (stop.stop) {
-    case 'return':
-      return exhausted ? { kind: 'trap', trap: 'call stack exhausted' } : { kind: 'return', values: [i32(mc.g)] };
-    case 'trap':
-      return { kind: 'trap', trap: TRAP_KIND[stop.trap] };
-    case 'out-of-fuel':
-      return { kind: 'trap', trap: 'out of fuel' };
-    case 'host':
-      return { kind: 'suspended', at: 'host' };
-    case 'fuel':
-      return { kind: 'suspended', at: 'fuel' };
-  }
+  return stop.stop === 'return' && exhausted ? { kind: 'trap', trap: 'call stack exhausted' } : stopOutcome(stop, mc);
 }
 
 const cancel = (call: string, reject: boolean, expect: Expectation): Step => ({ op: 'cancel', call, ...(reject ? { reject: true } : {}), expect }) as Step;

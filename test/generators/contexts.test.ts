@@ -14,11 +14,11 @@ import type { Case, Step } from '../../src/case.ts';
 import type { Observation } from '../../src/observation.ts';
 import { executeCase } from '../../src/runtime/exec.ts';
 import { WA } from '../../src/runtime/wasm-api.ts';
-import { binaryen } from '../../src/wasm/builder.ts';
 import { readLayout } from '../../src/wasm/layout.ts';
 import { describeFunction, wrapBody } from '../../src/wasm/wrap-body.ts';
 import { PROBE_ARGS, PROBE_RESULTS, probeArg, withProbe } from './context-probe.ts';
 import { contextEvidence } from './context-evidence.ts';
+import { binaryenValidates } from './binaryen-validates.ts';
 
 const FAMILIES = ['core-traps', 'controls', 'wasi-exit'];
 const SEED = 18;
@@ -31,15 +31,6 @@ function definedFunctions(bytes: Uint8Array): number[] {
   return Array.from({ length: layout.funcs.length - imported }, (_, i) => imported + i);
 }
 
-function binaryenValidates(bytes: Uint8Array): boolean {
-  const m = binaryen.readBinary(bytes);
-  try {
-    m.setFeatures(binaryen.Features.All);
-    return m.validate() === 1;
-  } finally {
-    m.dispose();
-  }
-}
 
 function resultKind(bytes: Uint8Array, f: number): string {
   const results = describeFunction(bytes, f).results;

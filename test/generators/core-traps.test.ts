@@ -14,20 +14,12 @@ import { generateCase } from '../../generators/index.ts';
 import type { Case } from '../../src/case.ts';
 import { judge } from '../../src/judge.ts';
 import { createReferenceRuntime } from '../../src/runtimes/reference.ts';
-import { binaryen, moduleText } from '../../src/wasm/builder.ts';
+import { moduleText } from '../../src/wasm/builder.ts';
+import { binaryenValidates } from './binaryen-validates.ts';
 
 const WA = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
 const SEED = 1818;
 
-function binaryenValidates(bytes: Uint8Array): boolean {
-  const m = binaryen.readBinary(bytes);
-  try {
-    m.setFeatures(binaryen.Features.All);
-    return m.validate() === 1;
-  } finally {
-    m.dispose();
-  }
-}
 
 const paramsOf = (c: Case): CoreTrapParams => (c.provenance as { params: CoreTrapParams }).params;
 const sample = (seed: number, n: number): Case[] => Array.from({ length: n }, (_, i) => generateCase('core-traps', seed, i));
