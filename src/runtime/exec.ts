@@ -8,7 +8,7 @@
  */
 import type { Step } from '../case.ts';
 import type { Observation, StepObservation } from '../observation.ts';
-import type { Outcome, WasmValue } from '../outcome.ts';
+import type { Outcome } from '../outcome.ts';
 import { COMPONENT_STEP_OPS } from '../component/steps.ts';
 import type { Engine } from './classify.ts';
 import { currentEngine } from './classify.ts';
@@ -23,7 +23,7 @@ import { ThreadsHost } from './hosts/threads.ts';
 import type { CallRuntime, CoreInstance, ExecOptions, ProcessRuntime, RunnableCase, ThreadRuntime } from './hosts/types.ts';
 import { Values } from './hosts/values.ts';
 import { WasiProcess } from './hosts/wasi-process.ts';
-import { readGlobals, readRegions } from './state-reader.ts';
+import { observeInstance } from './state-reader.ts';
 
 export type { CallRuntime, ExecOptions, ProcessRuntime, ProcessSystemLike, RunnableCase, ThreadedProcessLike, ThreadRuntime } from './hosts/types.ts';
 export { FAILED, guardedCall } from './hosts/wasi-process.ts';
@@ -160,27 +160,18 @@ export class CaseRun {
     const exp = step.expect;
     const obs: StepObservation = { outcome };
     if (exp.processes !== undefined) obs.processes = this.lunatic ? this.lunatic.observe(exp.processes) : [];
-    const target = exp.memory !== undefined || exp.globals !== undefined || exp.fuel !== undefined ? this.instances.lookup(step.instance) : undefined;
-    const inst = target && 'exports' in target ? target : undefined;
-    if (exp.fuel !== undefined) {
-      const left = inst?.calls?.fuel;
-      if (left !== undefined) obs.fuel = left;
-    }
-    if (exp.memory !== undefined) obs.memory = inst ? readRegions(inst.binding.memory, exp.memory) : [];
-    if (exp.globals !== undefined) obs.globals = inst ? this.readGlobals(inst, Object.keys(exp.globals)) : {};
+    observeInstance<CoreInstance>(exp, obs, {
+      instance: () => {
+        const target = this.instances.lookup(step.instance);
+        return target && 'exports' in target ? target : undefined;
+      },
+      fuel: (inst) => inst.calls?.fuel,
+      exportSigs: (inst) => this.modules.signatures(inst.moduleIndex).exports,
+      values: this.values,
+    });
     if (exp.stdout !== undefined) obs.stdout = this.stdout;
     if (exp.stderr !== undefined) obs.stderr = this.stderr;
     return obs;
-  }
-
-  private readGlobals(inst: CoreInstance, names: readonly string[]): Record<string, WasmValue> {
-    let sigs;
-    try {
-      sigs = this.modules.signatures(inst.moduleIndex).exports;
-    } catch {
-      return {}; // unreadable signatures: the judge reports every global as missing
-    }
-    return readGlobals(inst.exports, sigs, names, this.values);
   }
 }
 

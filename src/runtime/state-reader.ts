@@ -54,3 +54,46 @@ export function readGlobals(
   }
   return out;
 }
+
+type Observed = { exports: WasmExports; binding: { memory: WasmMemory | undefined } };
+
+/** Where `observeInstance` finds what it reads: the step's addressed instance, its fuel and signatures. */
+export interface InstanceState<I extends Observed> {
+  /** The instance the step addresses (undefined: none, or it failed to instantiate). */
+  instance(): I | undefined;
+  /** Its fuel left (undefined: unmetered). */
+  fuel(inst: I): number | undefined;
+  /** Its exports' signatures; may throw when they cannot be read (every global is then reported missing). */
+  exportSigs(inst: I): ReadonlyMap<string, ExportSig>;
+  values: GlobalValueReader;
+}
+
+/**
+ * Adds the instance state an expectation asks for (fuel, memory regions, globals) to `obs`: one
+ * reading for every step executor (exec.ts, and JSPI's hosts/jspi-case-run.ts). The instance is
+ * looked up only when the expectation reads from it.
+ */
+export function observeInstance<I extends Observed>(
+  exp: { memory?: readonly MemoryRegion[]; globals?: Record<string, unknown>; fuel?: unknown },
+  obs: { memory?: MemoryRegion[]; globals?: Record<string, WasmValue>; fuel?: number },
+  state: InstanceState<I>,
+): void {
+  if (exp.memory === undefined && exp.globals === undefined && exp.fuel === undefined) return;
+  const inst = state.instance();
+  if (exp.fuel !== undefined && inst) {
+    const left = state.fuel(inst);
+    if (left !== undefined) obs.fuel = left;
+  }
+  if (exp.memory !== undefined) obs.memory = inst ? readRegions(inst.binding.memory, exp.memory) : [];
+  if (exp.globals !== undefined) obs.globals = inst ? globalsOf(inst, Object.keys(exp.globals), state) : {};
+}
+
+function globalsOf<I extends Observed>(inst: I, names: readonly string[], state: InstanceState<I>): Record<string, WasmValue> {
+  let sigs: ReadonlyMap<string, ExportSig>;
+  try {
+    sigs = state.exportSigs(inst);
+  } catch {
+    return {}; // unreadable signatures: the judge reports every global as missing
+  }
+  return readGlobals(inst.exports, sigs, names, state.values);
+}

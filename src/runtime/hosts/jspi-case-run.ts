@@ -11,10 +11,10 @@
  */
 import type { Step } from '../../case.ts';
 import type { StepObservation } from '../../observation.ts';
-import type { Outcome, WasmValue } from '../../outcome.ts';
+import type { Outcome } from '../../outcome.ts';
 import type { SigType } from '../../wasm/signatures.ts';
 import { currentEngine } from '../classify.ts';
-import { readGlobals, readRegions } from '../state-reader.ts';
+import { observeInstance } from '../state-reader.ts';
 import { WA } from '../wasm-api.ts';
 import type { MemoryBinding } from '../wasi/wasi.ts';
 import type { ImportObject } from './imports.ts';
@@ -195,24 +195,17 @@ export class JspiCaseRun {
   private observe(step: Step, outcome: Outcome): StepObservation {
     const exp = step.expect;
     const obs: StepObservation = { outcome };
-    const target = exp.memory !== undefined || exp.globals !== undefined || exp.fuel !== undefined ? this.instances.lookup(step.instance) : undefined;
-    const inst = target && 'exports' in target ? target : undefined;
-    if (exp.fuel !== undefined && inst) {
-      const left = this.callsOf.get(inst)?.fuel;
-      if (left !== undefined) obs.fuel = left;
-    }
-    if (exp.memory !== undefined) obs.memory = inst ? readRegions(inst.binding.memory, exp.memory) : [];
-    if (exp.globals !== undefined) obs.globals = inst ? this.readGlobals(inst, Object.keys(exp.globals)) : {};
+    observeInstance<CoreInstance>(exp, obs, {
+      instance: () => {
+        const target = this.instances.lookup(step.instance);
+        return target && 'exports' in target ? target : undefined;
+      },
+      fuel: (inst) => this.callsOf.get(inst)?.fuel,
+      exportSigs: (inst) => this.modules.signatures(inst.moduleIndex).exports,
+      values: this.values,
+    });
     if (exp.stdout !== undefined) obs.stdout = this.stdout;
     if (exp.stderr !== undefined) obs.stderr = this.stderr;
     return obs;
-  }
-
-  private readGlobals(inst: CoreInstance, names: readonly string[]): Record<string, WasmValue> {
-    try {
-      return readGlobals(inst.exports, this.modules.signatures(inst.moduleIndex).exports, names, this.values);
-    } catch {
-      return {};
-    }
   }
 }
