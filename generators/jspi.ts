@@ -31,9 +31,13 @@
  * promise: [JSPI] "If awaitResult.[[Type]] is throw … WebAssembly/Throw": the rejection is thrown
  * into wasm at the suspension point and unwinds frames that have no handler; both leave the state
  * as it was at the pause (no guest code of the call runs), so one expectation covers both, and the
- * Asyncify host (which abandons) answers the same. JSPI-only paths whose answer differs by mechanism
- * (a suspending import called outside a promising export, suspending through a JS frame: SuspendError)
- * need a `jspi` feature to be skipped elsewhere; they are in test/runtimes/jspi.test.ts until then.
+ * Asyncify host (which abandons) answers the same.
+ *
+ *   through-js-frame, outside-promising   JSPI only (feature `jspi`; other hosts skip them): the engine
+ *                         refuses to suspend, [JSPI] "create a suspending function" throws a SuspendError
+ *                         when the running context has no active entry (./jspi/refusal.ts).
+ *
+ * Tag `mechanism`: `any` (every suspension mechanism answers alike) or `jspi-only`.
  */
 import fc from 'fast-check';
 import type { Case } from '../src/case.ts';
@@ -45,8 +49,15 @@ import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 import type { Costs, Ending } from './jspi/module.ts';
 import { buildJspiModule, pagesFor, UNMETERED } from './jspi/module.ts';
-import type { Scenario } from './jspi/steps.ts';
-import { plannedSteps, SCENARIOS } from './jspi/steps.ts';
+import type { Refusal } from './jspi/refusal.ts';
+import { buildStartModule, buildThroughJsModule, REFUSAL_FEATURES, REFUSALS, refusalSteps } from './jspi/refusal.ts';
+import type { Scenario as SharedScenario } from './jspi/steps.ts';
+import { plannedSteps, SCENARIOS as SHARED } from './jspi/steps.ts';
+
+/** Every row: the ones every mechanism answers alike, then the JSPI-only refusals. */
+export const SCENARIOS = [...SHARED, ...REFUSALS] as const;
+export type Scenario = SharedScenario | Refusal;
+const isRefusal = (s: Scenario): s is Refusal => (REFUSALS as readonly string[]).includes(s);
 
 const NAME = 'jspi';
 const MASS_TIMEOUT_MS = 30_000;
@@ -74,7 +85,19 @@ function ending(p: JspiParams): Ending {
   return { k: 'none' };
 }
 
+/** A JSPI-only row: the engine refuses to suspend (./jspi/refusal.ts). */
+function buildRefusal(row: Refusal, p: JspiParams, origin: Origin): Case {
+  const choices = { marker: p.marker, depth: p.depth, suspension: p.suspension, resumeValue: p.resumeValue };
+  const modules =
+    row === 'through-js-frame'
+      ? [{ bytes: buildThroughJsModule(p.marker) }]
+      : [{ bytes: buildStartModule(p.marker, p.depth) }, { bytes: buildJspiModule({ k: 'none' }, p.marker, pagesFor(p.depth), REFUSAL_FEATURES) }];
+  const tags = { scenario: row, mechanism: 'jspi-only', pause: p.suspension === 1 ? 'block' : 'yield', cancel: 'none', depth: 'shallow' };
+  return { id: caseId(NAME, origin), family: NAME, modules, features: [...REFUSAL_FEATURES], steps: refusalSteps(row, choices), provenance: generatorProvenance(jspi, origin, p), tags };
+}
+
 function build(p: JspiParams, origin: Origin): Case {
+  if (isRefusal(p.scenario)) return buildRefusal(p.scenario, p, origin);
   const metered = p.scenario === 'fuel-suspension';
   const features: Feature[] = ['mutable-globals', 'asyncify', ...(metered ? (['fuel'] as const) : [])];
   const end = ending(p);
@@ -88,7 +111,7 @@ function build(p: JspiParams, origin: Origin): Case {
   // the budget runs out at one of the d + 1 down entries; a grant covers up to three of them
   const recursion = costs.down * (depth + 1);
   const steps = plannedSteps(
-    { scenario: p.scenario, marker: p.marker, depth, suspension: p.suspension, resumeValue: p.resumeValue, reject: p.reject, calls: p.calls, budget: p.budgetPick % Math.max(1, recursion), grant: p.grantPick % Math.max(1, 3 * costs.down) },
+    { scenario: p.scenario as SharedScenario, marker: p.marker, depth, suspension: p.suspension, resumeValue: p.resumeValue, reject: p.reject, calls: p.calls, budget: p.budgetPick % Math.max(1, recursion), grant: p.grantPick % Math.max(1, 3 * costs.down) },
     end,
     costs,
     metered,
@@ -98,6 +121,7 @@ function build(p: JspiParams, origin: Origin): Case {
     pause: metered ? 'fuel' : p.suspension === 1 ? 'block' : 'yield',
     cancel: steps.some((s) => s.op === 'cancel') ? (p.reject ? 'reject' : 'abandon') : 'none',
     depth: depth >= 256 ? 'deep' : 'shallow',
+    mechanism: 'any',
   };
   if (end.k === 'trap') tags['trap'] = TRAP_KIND[end.trap];
   const c: Case = { id: caseId(NAME, origin), family: NAME, modules: [{ bytes }], features, steps, provenance: generatorProvenance(jspi, origin, p), tags };
@@ -128,16 +152,19 @@ export const jspiArbitrary: fc.Arbitrary<JspiParams> = fc.record({
 
 export const jspi: Family<JspiParams> = {
   name: NAME,
-  version: 1,
+  // 2: the JSPI-only rows through-js-frame and outside-promising (the same seed draws other cases than in 1)
+  version: 2,
   description:
     'Suspended calls on their abnormal paths, for Asyncify and JSPI alike: a trap after resume, a trap while another call is suspended, ' +
     'suspension thousands of frames deep, stack exhaustion after resume, thousands of parked calls cancelled at once, fuel exhaustion as the ' +
-    'suspension point; cancel by abandoning or by rejecting the held promise.',
+    'suspension point; cancel by abandoning or by rejecting the held promise. JSPI only: a suspending import reached through a JS frame, ' +
+    'or called outside any promising export (a start function): SuspendError.',
   declares: {
     scenario: [...SCENARIOS],
     pause: ['block', 'yield', 'fuel'],
     cancel: ['abandon', 'reject', 'none'],
     depth: ['shallow', 'deep'],
+    mechanism: ['any', 'jspi-only'],
     trap: PROGRAM_TRAPS.map((t) => TRAP_KIND[t]),
   },
   arbitrary: jspiArbitrary,

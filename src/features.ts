@@ -30,6 +30,11 @@ export const FEATURES = [
   'wasi-preopens',
   'fuel',
   'asyncify',
+  /**
+   * The engine's own JS Promise Integration (WebAssembly.Suspending / promising; deno-jspi, bun-jspi):
+   * cases whose answer exists only there (a SuspendError), so Asyncify hosts skip them.
+   */
+  'jspi',
   'component',
   'lunatic',
 ] as const;

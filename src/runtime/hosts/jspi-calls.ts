@@ -64,6 +64,8 @@ export class JspiCalls {
   private readonly promisingExports = new Map<string, AsyncFn>();
   /** The call whose stretch is running (one at a time: the host awaits each stretch's event). */
   private running: Flight | undefined;
+  /** A metered start function is running as an export (./jspi-start.ts): the guest's suspending imports are refused. */
+  private starting = false;
 
   constructor(
     private readonly api: JspiApi,
@@ -75,7 +77,7 @@ export class JspiCalls {
         [FUEL_HOOK]: new api.Suspending(() => this.exhausted()),
         [FUEL_INITIAL]: new WA.Global({ value: 'i64', mutable: false }, BigInt(options.initialFuel ?? 0)),
       },
-      [JSPI_MODULE]: { [JSPI_REENTER]: (x: number): unknown => (this.exports?.['inner'] as (x: number) => unknown)(x) },
+      [JSPI_MODULE]: { [JSPI_REENTER]: (x: number): unknown => this.reenter(x) },
     };
   }
 
@@ -102,6 +104,7 @@ export class JspiCalls {
 
   /** `trapcheck:host.yield` / `.block`: parks at the k-th suspension, else returns 0 (still a suspension under JSPI). */
   private suspension(): number | Promise<unknown> {
+    if (this.starting) throw new this.api.SuspendError('a suspending import called in a start function, outside any promising export');
     const f = this.running;
     const s = f?.stretch;
     if (!f || s?.suspensionsLeft === undefined || --s.suspensionsLeft > 0) return 0;
@@ -116,7 +119,26 @@ export class JspiCalls {
     throw OUT_OF_FUEL;
   }
 
+  /** `trapcheck:jspi.reenter`: a JS frame calling the instance's `inner`; a start function has no instance to call yet. */
+  private reenter(x: number): unknown {
+    if (this.starting) throw new TypeError('trapcheck:jspi.reenter called in a start function: the instance does not exist yet');
+    return (this.exports?.['inner'] as (x: number) => unknown)(x);
+  }
+
   // --- calls -----------------------------------------------------------------------------------
+
+  /**
+   * Runs a metered module's start function, rewritten into the export `name` (./jspi-start.ts),
+   * through `promising` so that the fuel hook can be called; `returned` or `failed`, never parked.
+   */
+  async runStart(name: string): Promise<JspiCallState> {
+    this.starting = true;
+    try {
+      return await this.call(name, []);
+    } finally {
+      this.starting = false;
+    }
+  }
 
   call(exportName: string, args: readonly unknown[], pauseAt?: PausePoint): Promise<JspiCallState> {
     const f = new Flight(exportName);

@@ -25,6 +25,8 @@ import { isSuspendError } from './jspi-api.ts';
 import type { JspiCallState, JspiPending } from './jspi-calls.ts';
 import { JspiCalls } from './jspi-calls.ts';
 import { JspiCancelled } from './jspi-flight.ts';
+import { meteredStartRewrite } from './jspi-start.ts';
+import type { StartRewrite } from './modules.ts';
 import { Modules } from './modules.ts';
 import type { CoreInstance, ExecOptions, RunnableCase } from './types.ts';
 import { RETURN_NOTHING, Values } from './values.ts';
@@ -48,12 +50,13 @@ export class JspiCaseRun {
   private readonly imports: Imports;
   private readonly callsOf = new WeakMap<CoreInstance, JspiCalls>();
   private readonly named = new Map<string, NamedCall>();
+  private readonly startRewrites = new Map<number, StartRewrite | null>();
   private fuelBeforeInstantiate: number | undefined;
 
   constructor(
     private readonly c: RunnableCase,
     private readonly api: JspiApi,
-    options: ExecOptions,
+    private readonly options: ExecOptions,
   ) {
     this.process = new WasiProcess(c, options.engine ?? currentEngine());
     this.modules = new Modules(c, options.calls, this.process);
@@ -93,7 +96,7 @@ export class JspiCaseRun {
     }
   }
 
-  private instantiate(index: number, as: string | undefined): Outcome {
+  private async instantiate(index: number, as: string | undefined): Promise<Outcome> {
     const compiled = this.modules.module(index);
     if ('kind' in compiled) {
       if (compiled.kind === 'unsupported') this.instances.add({ unavailable: compiled as Outcome }, as);
@@ -105,9 +108,10 @@ export class JspiCaseRun {
     const imports: ImportObject = { ...calls.imports };
     const unlinkable = this.imports.link(compiled, imports, binding, undefined, undefined);
     if (unlinkable) return unlinkable;
+    const start = this.startRewrite(index);
     let instance;
     try {
-      instance = new WA.Instance(compiled, imports);
+      instance = new WA.Instance(start?.module ?? compiled, imports);
     } catch (e) {
       return this.failure(e);
     }
@@ -116,10 +120,26 @@ export class JspiCaseRun {
       const v = exports[k];
       if (v instanceof WA.Memory && (k === 'memory' || !binding.memory)) binding.memory = v;
     }
+    calls.bind(exports);
+    if (start) {
+      // the start function ends instantiation: an instance whose start failed does not exist
+      const ran = await calls.runStart(start.name);
+      if (ran.state === 'failed') return this.failure(ran.error);
+    }
     const inst: CoreInstance = { exports, moduleIndex: index, binding };
-    this.callsOf.set(inst, calls.bind(exports));
+    this.callsOf.set(inst, calls);
     this.instances.add(inst, as);
     return RETURN_NOTHING;
+  }
+
+  /** A metered module's start function runs as a promising export (./jspi-start.ts); compiled once. */
+  private startRewrite(index: number): StartRewrite | null {
+    let r = this.startRewrites.get(index);
+    if (r === undefined) {
+      r = meteredStartRewrite(this.c, index, this.options.calls);
+      this.startRewrites.set(index, r);
+    }
+    return r;
   }
 
   private async callStep(step: StepOf<'call'>, named: boolean): Promise<Outcome> {

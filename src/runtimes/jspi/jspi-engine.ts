@@ -13,8 +13,9 @@
 import type { Case } from '../../case.ts';
 import type { Observation } from '../../observation.ts';
 import { TrapcheckError } from '../../errors.ts';
-import type { Runtime } from '../adapter.ts';
+import type { Capabilities, Runtime } from '../adapter.ts';
 import type { EngineName } from '../engine.ts';
+import type { Hello } from '../driver/wire.ts';
 import { driverCapabilities, driverSpec } from '../engine.ts';
 import { loadProfile } from '../profiles.ts';
 import { SupervisedDriver } from '../supervised.ts';
@@ -44,6 +45,12 @@ export function withoutAsyncify(c: Case): Case {
   return { ...c, features: c.features.filter((f) => f !== 'asyncify') };
 }
 
+/** The driver's capabilities plus `jspi`: the hello said the engine has JSPI (createJspiRuntime checks). */
+export function jspiCapabilities(hello: Hello): Capabilities {
+  const caps = driverCapabilities(hello);
+  return { ...caps, features: new Set([...caps.features, 'jspi']) };
+}
+
 export async function createJspiRuntime(engine: JspiEngine, binary?: string): Promise<Runtime> {
   const name = `${engine}-jspi`;
   const base = driverSpec(engine, binary);
@@ -70,7 +77,7 @@ export async function createJspiRuntime(engine: JspiEngine, binary?: string): Pr
   return {
     name,
     profile: loadProfile(name),
-    capabilities: driverCapabilities(driver.hello),
+    capabilities: jspiCapabilities(driver.hello),
     version: () => Promise.resolve(binary ? `${version} at ${binary}` : version),
     executeAll: (cases) => {
       // serialised: a batch may replace the driver process between two cases

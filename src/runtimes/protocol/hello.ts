@@ -13,7 +13,7 @@ import { DRIVER_PROTOCOL, PROTOCOL_READS, PROTOCOL_STEPS } from './messages.ts';
 import { ProtocolError } from './wire-value.ts';
 
 /** Host layers only trapcheck's own executor has: version 1 carries none of their data. */
-const NOT_IN_V1: ReadonlySet<Feature> = new Set<Feature>(['fuel', 'asyncify', 'component', 'lunatic']);
+const NOT_IN_V1: ReadonlySet<Feature> = new Set<Feature>(['fuel', 'asyncify', 'component', 'lunatic', 'jspi']);
 const SHAPES: readonly CaseShape[] = ['script', 'single-instance', 'command'];
 const WASI_OPTIONS: ReadonlyArray<keyof WasiConfig> = ['args', 'env', 'stdin', 'stdinOpen', 'threadLimit', 'dirs'];
 const EXIT_RULES: ReadonlyArray<ExitCodeRules['exit']> = ['raw', 'posix', 'wasmtime'];
