@@ -8,12 +8,15 @@
  *   steps, no imports (so no WASI, wasi-threads, components, fuel or asyncify).
  * - `binaryen`: binaryen's interpreter through its `wasm-shell` (src/oracle-check/binaryen/): the
  *   same reach as wabt, a second opinion; it also evaluates what wasm-interp leaves out.
+ * - `wabt-wasi`: wasm-interp again, on WASI commands (src/oracle-check/wasi/): the module's
+ *   `proc_exit` / `fd_write` imports lowered into a shim written in wasm that reports through
+ *   `--host-print`; one module, instantiate / start / invoke / get steps, no args, env or stdin.
  */
 import type { RecoveringTarget } from '../pipeline/recovering.ts';
 import { RuntimeSlot } from '../pipeline/runtime-slot.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
 
-export const EVALUATOR_NAMES = ['wabt', 'binaryen'] as const;
+export const EVALUATOR_NAMES = ['wabt', 'binaryen', 'wabt-wasi'] as const;
 export type EvaluatorName = (typeof EVALUATOR_NAMES)[number];
 
 export interface Evaluator {
@@ -26,12 +29,14 @@ export interface Evaluator {
 }
 
 const FACTORIES: Record<EvaluatorName, () => Promise<Runtime>> = {
-  wabt: async () => (await import('../runtimes/registry.ts')).createRuntime('wabt'),
+  // the registered runtime's plan and reading, wasm-interp run in long-lived children (wabt-pooled.ts)
+  wabt: async () => (await import('./wabt-pooled.ts')).createPooledWabtRuntime(),
   binaryen: async () => (await import('./binaryen/runtime.ts')).createBinaryenRuntime(),
+  'wabt-wasi': async () => (await import('./wasi/runtime.ts')).createWabtWasiRuntime(),
 };
 
 /** Which runtime a replay line should name for each evaluator (binaryen is not a registered runtime). */
-const REPLAY_RUNTIME: Record<EvaluatorName, string> = { wabt: 'wabt', binaryen: 'reference' };
+const REPLAY_RUNTIME: Record<EvaluatorName, string> = { wabt: 'wabt', binaryen: 'reference', 'wabt-wasi': 'reference' };
 
 /** Starts an evaluator; a harness that throws is replaced by a fresh one (RuntimeSlot). */
 export async function createEvaluator(name: EvaluatorName, create: () => Promise<Runtime> = FACTORIES[name]): Promise<Evaluator> {

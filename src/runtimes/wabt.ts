@@ -332,32 +332,49 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, f: (x: 
 /** Extra wall time a process gets over the case budget: node start-up of the emscripten build. */
 const STARTUP_MS = 1_500;
 
+export const WABT_CAPABILITIES: Capabilities = { steps: new Set(['instantiate', 'invoke', 'get']), features: new Set(WABT_FEATURES), shape: 'single-instance', wasiOptions: new Set() };
+
+/** Runs wasm-interp with these arguments under a wall budget: a process per run, or a pooled child (the oracle check). */
+export type WabtExec = (argv: string[], budgetMs: number) => Promise<ProcessResult>;
+
+/**
+ * One case through wasm-interp, whatever runs it: the plan, a scratch `.wasm` file, `exec`, the
+ * reading. The `wabt` runtime and the oracle check's pooled evaluator share it, so both observe a
+ * case the same way.
+ */
+export function wabtCaseRunner(scratchPrefix: string): { runOne(c: Case, exec: WabtExec): Promise<Observation>; close(): void } {
+  const dir = mkdtempSync(join(tmpdir(), scratchPrefix));
+  let n = 0;
+  return {
+    async runOne(c, exec) {
+      const plan = await planWabtRun(c);
+      if (!('bytes' in plan)) return { steps: [{ outcome: plan }], stdout: '', stderr: '' };
+      const file = join(dir, `case-${n++}.wasm`);
+      writeFileSync(file, plan.bytes);
+      try {
+        const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+        const r = await exec(wabtArgv(file), budget + STARTUP_MS);
+        return readWabtOutput(c, plan, { ...r, budgetMs: budget });
+      } finally {
+        rmSync(file, { force: true });
+      }
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 export async function createWabtRuntime(binary?: string, options: { concurrency?: number } = {}): Promise<Runtime> {
   const command = findBinary('wabt', binary, ['wabt/bin/wasm-interp'], ['wasm-interp']);
   const versionRun = await runProcess(command, ['--version'], 20_000);
   const version = `wasm-interp ${versionRun.stdout.trim() || 'unknown version'}${binary ? ` at ${command}` : ''}`;
-  const capabilities: Capabilities = { steps: new Set(['instantiate', 'invoke', 'get']), features: new Set(WABT_FEATURES), shape: 'single-instance', wasiOptions: new Set() };
-  const dir = mkdtempSync(join(tmpdir(), 'trapcheck-wabt-'));
-  let n = 0;
-  const runOne = async (c: Case): Promise<Observation> => {
-    const plan = await planWabtRun(c);
-    if (!('bytes' in plan)) return { steps: [{ outcome: plan }], stdout: '', stderr: '' };
-    const file = join(dir, `case-${n++}.wasm`);
-    writeFileSync(file, plan.bytes);
-    try {
-      const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-      const r = await runProcess(command, wabtArgv(file), budget + STARTUP_MS);
-      return readWabtOutput(c, plan, { ...r, budgetMs: budget });
-    } finally {
-      rmSync(file, { force: true });
-    }
-  };
+  const runner = wabtCaseRunner('trapcheck-wabt-');
+  const exec: WabtExec = (argv, budgetMs) => runProcess(command, argv, budgetMs);
   return {
     name: 'wabt',
     profile: loadProfile('wabt'),
-    capabilities,
+    capabilities: WABT_CAPABILITIES,
     version: () => Promise.resolve(version),
-    executeAll: (cases) => mapLimit(cases, options.concurrency ?? 2, runOne),
-    close: async () => rmSync(dir, { recursive: true, force: true }),
+    executeAll: (cases) => mapLimit(cases, options.concurrency ?? 2, (c) => runner.runOne(c, exec)),
+    close: async () => runner.close(),
   };
 }

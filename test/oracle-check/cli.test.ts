@@ -20,16 +20,17 @@ describe('trapcheck oracle-check', () => {
     expectOneLineError(['core-traps'], /unexpected argument `core-traps`/);
   });
 
-  it('counts cases no evaluator can run by reason, exits 0 without a disagreement, writes report.json and summary.md', () => {
+  it('counts agreements per evaluator and cases no evaluator can run by reason, exits 0 without a disagreement, writes report.json and summary.md', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'trapcheck-oracle-')), 'out');
-    const r = trapcheck(['oracle-check', '--family', 'wasi-exit', '--seed', '1', '--runs', '3', '--out', out]);
+    const r = trapcheck(['oracle-check', '--family', 'wasi-exit,component', '--seed', '1', '--runs', '3', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('wasi-exit      not evaluable: 3');
-    expect(r.stdout).toContain('oracle-check: 3 cases: 0 agree, 0 disagree, 0 imprecise, 3 not evaluable');
+    expect(r.stdout).toMatch(/wasi-exit +wabt-wasi +3 +0 +0/);
+    expect(r.stdout).toContain('component      not evaluable: 3');
+    expect(r.stdout).toContain('oracle-check: 6 cases: 3 agree, 0 disagree, 0 imprecise, 3 not evaluable');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report).toMatchObject({ schema: 'trapcheck.oracle-check/1', seed: 1, summary: { total: 3, notEvaluable: 3 } });
-    expect(report.families['wasi-exit'].notEvaluableReasons).toEqual({ 'wabt: unsupported: feature wasi; binaryen: unsupported: feature wasi': 3 });
+    expect(report).toMatchObject({ schema: 'trapcheck.oracle-check/1', seed: 1, summary: { total: 6, agree: 3, notEvaluable: 3 } });
+    expect(report.families['component'].notEvaluableReasons).toEqual({ 'wabt: unsupported: feature component; binaryen: unsupported: feature component; wabt-wasi: unsupported: feature component': 3 });
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('## Not evaluable');
   });
 });
