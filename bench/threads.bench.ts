@@ -1,41 +1,91 @@
 /**
- * wasi-threads: generated thread-panic cases per second through the warm pool (main on a case
- * worker, every spawned thread on a pooled thread worker), against single-threaded wasi-exit
- * cases on the same pool. Goal (issue #4): at least 150 thread-panic cases/s on 2 cores.
+ * wasi-threads (issue #13): generated thread-panic cases per second on the same warm pool, under
+ * the deterministic scheduler (the default: every thread of a case in the case's own worker, as
+ * Asyncify coroutines) and under `--threads real` (every spawned thread on a pooled thread
+ * worker), alternated in rounds; the CPU time per case of both (process-wide, workers included:
+ * on a shared machine wall time also counts other people's load); the deadlock-report latency
+ * (one generated deadlock case alone, median); and how many seeded schedules the explorer needs
+ * to find a planted interleaving bug (test/runtime/threads/planted-fault.ts).
+ *
+ * Goals: scheduler ≥ 2× the pooled path's cases/s; deadlock report ≤ 1 ms median.
  */
 import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { WorkerPool } from '../src/runtime/pool.ts';
+import { explore, faultyRuntime, plantedCase } from '../test/runtime/threads/planted-fault.ts';
 import type { BenchRow } from './harness.ts';
-import { runGroup } from './harness.ts';
 
 const BATCH = 200;
+const ROUNDS = 3;
+const LATENCY_RUNS = 200;
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const real = (c: Case): Case => ({ ...c, tags: { ...c.tags, schedule: 'real' } });
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** One pass over `cases`: wall ms and process CPU ms. */
+async function pass(pool: WorkerPool, cases: readonly Case[]): Promise<{ wallMs: number; cpuMs: number }> {
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  await pool.run(cases);
+  return { wallMs: performance.now() - t0, cpuMs: cpuMs() - c0 };
+}
 
 export default async function threads(): Promise<BenchRow[]> {
   const pool = new WorkerPool();
-  const panics: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('thread-panic', 1, i));
-  const exits: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('wasi-exit', 1, i));
-  const deadlocks = panics.filter((c) => c.tags?.['scenario'] === 'deadlock');
-  let next = 0;
+  const sched: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('thread-panic', 1, i));
+  const pooled = sched.map(real);
+  const deadlocks = sched.filter((c) => c.tags?.['scenario'] === 'deadlock');
   try {
-    await pool.run(panics); // warm: binaryen in the case workers, thread workers started
-    await pool.run(exits);
-    // Latency of one generated deadlock case alone: detection is exact (every thread blocked),
-    // so this is the cost of running the case, not a timeout (goal: well under 50 ms).
-    const latency = await runGroup(
-      'deadlock detection',
-      [{ name: `one generated deadlock case alone (${deadlocks.length} rotating)`, fn: () => pool.run([deadlocks[next++ % deadlocks.length]!]), note: 'goal < 50 ms' }],
-      { time: 2000, warmupTime: 200 },
-    );
-    const throughput = await runGroup(
-      'threads',
-      [
-        { name: 'single-threaded wasi-exit cases (same pool)', fn: () => pool.run(exits), opsPerCall: BATCH },
-        { name: 'thread-panic cases, warm pool (instrument + spawn + terminate)', fn: () => pool.run(panics), opsPerCall: BATCH, note: 'goal ≥ 150/s' },
-      ],
-      { time: 4000, warmupTime: 300 },
-    );
-    return [...throughput, ...latency];
+    await pool.run(pooled.slice(0, 20)); // warm: binaryen in the case workers, thread workers started
+    await pool.run(sched.slice(0, 20));
+    const runs: Record<'sched' | 'real', Array<{ wallMs: number; cpuMs: number }>> = { sched: [], real: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      runs.real.push(await pass(pool, pooled));
+      runs.sched.push(await pass(pool, sched));
+    }
+    const row = (name: string, xs: Array<{ wallMs: number; cpuMs: number }>, baseline: number, note: string): BenchRow => {
+      const meanNs = (median(xs.map((x) => x.wallMs)) * 1e6) / BATCH;
+      const cpu = median(xs.map((x) => x.cpuMs)) / BATCH;
+      return { group: 'threads', name, meanNs, opsPerSec: 1e9 / meanNs, ratio: meanNs / baseline, note: `${note}; CPU ${cpu.toFixed(2)} ms/case` };
+    };
+    const realNs = (median(runs.real.map((x) => x.wallMs)) * 1e6) / BATCH;
+    const throughput = [
+      row('thread-panic cases, --threads real (pooled workers, parallel)', runs.real, realNs, 'baseline'),
+      row('thread-panic cases, scheduler (one worker, Asyncify coroutines)', runs.sched, realNs, 'goal ratio ≤ 0.5 (≥ 2× cases/s)'),
+    ];
+    // deadlock report: exact in both modes (every live thread blocked), so this is the cost of running the case
+    const latency: BenchRow[] = [];
+    for (const [mode, cases] of [['scheduler', deadlocks], ['--threads real', deadlocks.map(real)]] as const) {
+      const ms: number[] = [];
+      for (let i = 0; i < LATENCY_RUNS; i++) {
+        const t0 = performance.now();
+        await pool.run([cases[i % cases.length]!]);
+        ms.push(performance.now() - t0);
+      }
+      const m = median(ms);
+      latency.push({ group: 'deadlock report', name: `one generated deadlock case alone, ${mode} (${cases.length} rotating; median)`, meanNs: m * 1e6, opsPerSec: 1000 / m, note: 'goal ≤ 1 ms median' });
+    }
+    latency[1]!.ratio = latency[1]!.meanNs / latency[0]!.meanNs;
+    latency[0]!.ratio = 1;
+    // the planted bug: a trap lost between two waits of main, found by seeded schedules (in-process)
+    const t0 = performance.now();
+    const found = explore(plantedCase(), 200, faultyRuntime);
+    const exploreMs = performance.now() - t0;
+    const planted: BenchRow = {
+      group: 'exploration',
+      name: 'schedules until the planted interleaving bug fails (--schedules 200)',
+      meanNs: (exploreMs * 1e6) / found.runs,
+      opsPerSec: (found.runs * 1000) / exploreMs,
+      note: found.failing ? `found after ${found.runs} schedules: ${found.failing.schedule}` : `NOT found in ${found.runs} schedules`,
+    };
+    return [...throughput, ...latency, planted];
   } finally {
     await pool.close();
   }

@@ -15,6 +15,7 @@ import { isolation } from './isolation.ts';
 import { component } from './component.ts';
 import { cancellation } from './cancellation.ts';
 import { jspi } from './jspi.ts';
+import { threadRace } from './thread-race.ts';
 
 export type { Family, Origin } from './family.ts';
 
@@ -28,6 +29,7 @@ export const FAMILIES: Record<string, Family<any>> = {
   [component.name]: component,
   [cancellation.name]: cancellation,
   [jspi.name]: jspi,
+  [threadRace.name]: threadRace,
 };
 
 export { FAMILY_NAMES } from './names.ts';

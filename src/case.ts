@@ -23,7 +23,7 @@ export interface CaseModule {
 export type ExpectedOutcome =
   | { kind: 'return'; values?: WasmValue[] }
   | { kind: 'trap'; trap: TrapKind }
-  /** `process`: `code` is the process's own exit status (wasi-testsuite `exit_code`), compared as is, not projected from proc_exit(code) by the runtime's exit rules. */
+  /** `process`: `code` is the process's own exit status (wasi-testsuite `exit_code`), compared as is, not projected from proc_exit(code) by the runtime's exit rules, with how the process ended wherever that was (an earlier step that ended it, e.g. a start section's exit or trap). */
   | { kind: 'exit'; code: number; process?: boolean }
   | { kind: 'deadlock' }
   | { kind: 'timeout' }
@@ -72,8 +72,23 @@ export interface ProcessExpectation {
   memory?: MemoryRegion[];
 }
 
+/** One member of a racing step's allowed set (`Expectation.anyOf`): an outcome and, optionally, the exact streams that go with it. */
+export interface AllowedOutcome {
+  outcome: ExpectedOutcome;
+  stdout?: string;
+  stderr?: string;
+}
+
 export interface Expectation {
   outcome?: ExpectedOutcome;
+  /**
+   * A step whose end depends on how threads interleave: it passes when its outcome and streams
+   * match one member, each compared as `outcome` / `stdout` / `stderr` are (streams under `output`).
+   * Replaces those three fields (a step states one or the other); memory, globals, fuel and
+   * processes still apply to every member. The set comes from a model of every interleaving
+   * (e.g. generators/thread-race/), never from running the case.
+   */
+  anyOf?: AllowedOutcome[];
   /** Lunatic cases: the end state of every process after the step (see ProcessExpectation). */
   processes?: ProcessExpectation[];
   /** Exact bytes (UTF-8) written to fd 1 by the whole case up to the end of this step. */
@@ -343,6 +358,7 @@ function checkExpected(v: Json, source: string, path: string): ExpectedOutcome {
 function checkExpectation(v: Json, source: string, path: string): Expectation {
   if (!isObject(v)) fail(source, path, v === undefined ? 'is missing' : 'must be an object');
   if (v['outcome'] !== undefined) checkExpected(v['outcome'], source, `${path}.outcome`);
+  if (v['anyOf'] !== undefined) checkAnyOf(v, source, path);
   for (const k of ['stdout', 'stderr'] as const)
     if (v[k] !== undefined && typeof v[k] !== 'string') fail(source, `${path}.${k}`, 'must be a string');
   if (v['output'] !== undefined && v['output'] !== 'exact' && v['output'] !== 'text-prefix') fail(source, `${path}.output`, 'must be exact or text-prefix');
@@ -363,6 +379,22 @@ function checkExpectation(v: Json, source: string, path: string): Expectation {
     v['processes'].forEach((p, i) => checkProcess(p, source, `${path}.processes[${i}]`));
   }
   return v as unknown as Expectation;
+}
+
+function checkAnyOf(v: Record<string, Json>, source: string, path: string): void {
+  const set = v['anyOf'];
+  if (!Array.isArray(set) || set.length === 0) fail(source, `${path}.anyOf`, 'must be a non-empty array of {outcome, stdout?, stderr?}');
+  const stated = ['outcome', 'stdout', 'stderr'].filter((k) => v[k] !== undefined);
+  if (stated.length) fail(source, `${path}.anyOf`, `replaces ${stated.join(', ')}: state them in each member instead`);
+  set.forEach((m, i) => {
+    const at = `${path}.anyOf[${i}]`;
+    if (!isObject(m)) fail(source, at, 'must be an object {outcome, stdout?, stderr?}');
+    const extra = Object.keys(m).find((k) => k !== 'outcome' && k !== 'stdout' && k !== 'stderr');
+    if (extra !== undefined) fail(source, `${at}.${extra}`, 'is not a member field (outcome, stdout, stderr)');
+    if (m['outcome'] === undefined) fail(source, `${at}.outcome`, 'is missing');
+    checkExpected(m['outcome'], source, `${at}.outcome`);
+    for (const k of ['stdout', 'stderr'] as const) if (m[k] !== undefined && typeof m[k] !== 'string') fail(source, `${at}.${k}`, 'must be a string');
+  });
 }
 
 function checkProcess(p: Json, source: string, path: string): void {

@@ -2,12 +2,19 @@
  * judge(): the one place that decides (DESIGN §2 "Verdict"). Pure: no state, no I/O, no clock.
  * Messages always read "expected X, observed Y".
  */
-import type { Case, ExpectedOutcome, Expectation, MailboxMessage, ProcessExpectation, Step } from './case.ts';
+import type { Case, Expectation, MailboxMessage, ProcessExpectation, Step } from './case.ts';
 import type { Observation, ProcessObservation, StepObservation } from './observation.ts';
-import type { Outcome, WasmValue } from './outcome.ts';
-import { formatOutcome, formatValue } from './outcome.ts';
+import type { Outcome } from './outcome.ts';
+import { formatValue } from './outcome.ts';
 import type { KnownDivergence, Profile } from './profile.ts';
-import { projectExitCode } from './profile.ts';
+import type { StepJudgement } from './judge-outcome.ts';
+import { outcomeVerdict, outputMatches, valueMatches } from './judge-outcome.ts';
+import type { ObservedStreams } from './judge-any-of.ts';
+import { anyOfVerdict, formatExpectation } from './judge-any-of.ts';
+
+export type { StepJudgement } from './judge-outcome.ts';
+export { formatExpected, outcomeVerdict } from './judge-outcome.ts';
+export { formatAnyOf, formatExpectation } from './judge-any-of.ts';
 
 export const VERDICTS = ['pass', 'fail', 'imprecise', 'known-divergence', 'skip'] as const;
 export type VerdictKind = (typeof VERDICTS)[number];
@@ -21,102 +28,6 @@ export interface Verdict {
   reason?: string;
   /** For known-divergence: the divergence id from the profile. */
   divergence?: string;
-}
-
-export function formatExpected(e: ExpectedOutcome): string {
-  switch (e.kind) {
-    case 'return':
-      return e.values ? `return [${e.values.map(formatValue).join(', ')}]` : 'return';
-    case 'trap':
-      return `trap "${e.trap}"`;
-    case 'exit':
-      return `exit ${e.code}`;
-    case 'rejected':
-      return `rejected as ${e.stage}`;
-    case 'suspended':
-      return e.at ? `suspended (${e.at})` : 'suspended';
-    default:
-      return e.kind;
-  }
-}
-
-/** Float text equal under wasm semantics: NaN expectations match by class, everything else by bits. */
-function valueMatches(expected: WasmValue, observed: WasmValue): boolean {
-  if (expected.type !== observed.type) return false;
-  if (expected.value === observed.value) return true;
-  if (expected.type === 'f32' || expected.type === 'f64') {
-    const obsNan = observed.value.startsWith('nan');
-    if (expected.value === 'nan:canonical') return obsNan && isCanonicalNan(observed);
-    if (expected.value === 'nan:arithmetic') return obsNan && isArithmeticNan(observed);
-  }
-  return false;
-}
-
-function nanBits(v: WasmValue): bigint {
-  const m = /^nan:0x([0-9a-f]+)$/.exec(v.value);
-  return m ? BigInt(`0x${m[1]}`) : 0n;
-}
-function isCanonicalNan(v: WasmValue): boolean {
-  const bits = nanBits(v);
-  return v.type === 'f32'
-    ? (bits & 0x7fffffffn) === 0x7fc00000n
-    : (bits & 0x7fffffffffffffffn) === 0x7ff8000000000000n;
-}
-function isArithmeticNan(v: WasmValue): boolean {
-  const bits = nanBits(v);
-  return v.type === 'f32' ? (bits & 0x00400000n) !== 0n : (bits & 0x0008000000000000n) !== 0n;
-}
-
-/** The verdict of one step (exported for per-step judging, e.g. spec scripts). */
-export type StepJudgement = Omit<Verdict, 'step'>;
-
-export function outcomeVerdict(expected: ExpectedOutcome, observed: Outcome, profile: Profile): StepJudgement {
-  const mismatch = (reason?: string): StepJudgement => ({
-    verdict: 'fail',
-    expected: formatExpected(expected),
-    observed: formatOutcome(observed),
-    reason: reason ?? `expected ${formatExpected(expected)}, observed ${formatOutcome(observed)}`,
-  });
-  if (observed.kind === 'unsupported') return { verdict: 'skip', reason: `unsupported: ${observed.feature}` };
-  switch (expected.kind) {
-    case 'return': {
-      if (observed.kind !== 'return') return mismatch();
-      if (!expected.values) return { verdict: 'pass' };
-      const ok =
-        expected.values.length === observed.values.length &&
-        expected.values.every((v, i) => valueMatches(v, observed.values[i]!));
-      return ok ? { verdict: 'pass' } : mismatch();
-    }
-    case 'trap': {
-      if (observed.kind !== 'trap' || !observed.trap.includes(expected.trap)) return mismatch();
-      if (observed.trap.length === 1) return { verdict: 'pass' };
-      return {
-        verdict: 'imprecise',
-        expected: formatExpected(expected),
-        observed: formatOutcome(observed),
-        reason: `the runtime reports one message for ${observed.trap.map((k) => `"${k}"`).join(' and ')} ("${observed.message}")`,
-      };
-    }
-    case 'exit': {
-      if (observed.kind !== 'exit') return mismatch();
-      const want = expected.process ? expected.code : projectExitCode(expected.code, profile.exitCodes);
-      return observed.code === want
-        ? { verdict: 'pass' }
-        : mismatch(`expected exit ${want}${want !== expected.code ? ` (proc_exit(${expected.code}) under ${profile.runtime}'s rules)` : ''}, observed ${formatOutcome(observed)}`);
-    }
-    case 'rejected':
-      if (observed.kind !== 'rejected') return mismatch();
-      return observed.stage === expected.stage || (observed.stage === 'compile' && expected.stage !== 'unlinkable')
-        ? { verdict: 'pass' }
-        : mismatch();
-    case 'suspended':
-      return observed.kind === 'suspended' && (expected.at === undefined || expected.at === observed.at) ? { verdict: 'pass' } : mismatch();
-    case 'deadlock':
-    case 'timeout':
-    case 'cancelled':
-    case 'host-error':
-      return observed.kind === expected.kind ? { verdict: 'pass' } : mismatch();
-  }
 }
 
 function hexDiff(expected: string, observed: string | undefined): string {
@@ -148,12 +59,6 @@ export function processesVerdict(expected: readonly ProcessExpectation[], observ
     }
   }
   return undefined;
-}
-
-/** A stream against its expectation; `text-prefix` is how wasi-testsuite's runner reads one (Python text mode, `read(len(expected))`). */
-function outputMatches(want: string, seen: string | undefined, mode: Expectation['output']): boolean {
-  if (mode !== 'text-prefix') return seen === want;
-  return (seen ?? '').replace(/\r\n?/g, '\n').startsWith(want);
 }
 
 export function stateVerdict(exp: Expectation, obs: StepObservation): StepJudgement | undefined {
@@ -237,6 +142,49 @@ function unobservableState(exp: Expectation, obs: StepObservation): StepJudgemen
   return named ? { verdict: 'skip', reason: `the outcome fits the expectation; the state after it is not observable: ${obs.unobservable}` } : undefined;
 }
 
+/**
+ * The streams an allowed set is compared with: the step's own when the runtime captured them (it
+ * does when the step states `stdout` / `stderr`), else, for the step that ended the run, the case's
+ * whole output, which is then the same thing. Absent otherwise (compared as empty).
+ */
+function endStreams(observation: Observation, i: number, obs: StepObservation): ObservedStreams {
+  const last = i >= observation.steps.length - 1;
+  const streams: ObservedStreams = {};
+  const stdout = obs.stdout ?? (last ? observation.stdout : undefined);
+  const stderr = obs.stderr ?? (last ? observation.stderr : undefined);
+  if (stdout !== undefined) streams.stdout = stdout;
+  if (stderr !== undefined) streams.stderr = stderr;
+  return streams;
+}
+
+/** A step's outcome (and, for an allowed set, its streams) against its expectation. */
+function stepOutcomeVerdict(exp: Expectation, obs: StepObservation, streams: ObservedStreams, profile: Profile): StepJudgement {
+  if (exp.anyOf) return anyOfVerdict({ ...exp, anyOf: exp.anyOf }, obs, streams, profile);
+  if (exp.outcome) return outcomeVerdict(exp.outcome, obs.outcome, profile);
+  return obs.outcome.kind === 'unsupported' ? { verdict: 'skip', reason: `unsupported: ${obs.outcome.feature}` } : { verdict: 'pass' };
+}
+
+/** A step stating the process's own exit status (`exit … process: true`, wasi-testsuite's `exit_code`). */
+function statesProcessExit(exp: Expectation): boolean {
+  return exp.outcome?.kind === 'exit' && exp.outcome.process === true;
+}
+
+/** Outcomes after which a command process has ended: nothing later in the case can run. */
+const ENDS_PROCESS: ReadonlySet<Outcome['kind']> = new Set(['exit', 'trap', 'crash', 'timeout', 'deadlock', 'rejected']);
+
+/**
+ * How the process ended, for a step stating its exit status: the outcome of the first step that
+ * ended it (a start section's proc_exit or trap shows on `instantiate`), else this step's own, with
+ * the whole run's output when the step did not capture its own. Undefined when the step never ran
+ * and nothing before it ended the process.
+ */
+function processEnd(observation: Observation, i: number): StepObservation | undefined {
+  const own = observation.steps[i];
+  const ender = observation.steps.slice(0, i).find((s) => ENDS_PROCESS.has(s.outcome.kind));
+  if (!ender) return own;
+  return { ...own, outcome: ender.outcome, stdout: own?.stdout ?? observation.stdout, stderr: own?.stderr ?? observation.stderr };
+}
+
 /** Severity order when steps disagree: the case reports its most severe step. */
 const SEVERITY: Record<VerdictKind, number> = { pass: 0, 'known-divergence': 1, imprecise: 2, skip: 3, fail: 4 };
 
@@ -251,15 +199,15 @@ export function judge(c: Case, observation: Observation, profile: Profile): Verd
   };
   for (let i = 0; i < c.steps.length; i++) {
     const step = c.steps[i]!;
-    const obs = observation.steps[i];
+    const obs = statesProcessExit(step.expect) ? processEnd(observation, i) : observation.steps[i];
     if (!obs) {
       consider(
-        { verdict: 'fail', expected: step.expect.outcome ? formatExpected(step.expect.outcome) : step.op, observed: 'step never ran', reason: `step ${i} (${step.op}) never ran: the case ended after step ${observation.steps.length - 1}` },
+        { verdict: 'fail', expected: formatExpectation(step.expect) ?? step.op, observed: 'step never ran', reason: `step ${i} (${step.op}) never ran: the case ended after step ${observation.steps.length - 1}` },
         i,
       );
       break;
     }
-    let v: StepJudgement = step.expect.outcome ? outcomeVerdict(step.expect.outcome, obs.outcome, profile) : obs.outcome.kind === 'unsupported' ? { verdict: 'skip', reason: `unsupported: ${obs.outcome.feature}` } : { verdict: 'pass' };
+    let v = stepOutcomeVerdict(step.expect, obs, endStreams(observation, i, obs), profile);
     let mismatch: 'outcome' | 'state' = 'outcome';
     if (v.verdict === 'pass' || v.verdict === 'imprecise') {
       const state = stateVerdict(obs.unobservable ? withoutInstanceState(step.expect) : step.expect, obs) ?? unobservableState(step.expect, obs);

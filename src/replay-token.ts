@@ -93,26 +93,30 @@ export function replayTargetOf(c: Case): ReplayTarget {
   return { kind: 'case-file', file: file ? file.replace(/\.(wat|wasm)$/, '.json') : `${c.id}.json` };
 }
 
-/** The command line that re-runs `target` on `runtime`. */
-export function formatReplay(target: ReplayTarget, runtime: string): string {
+/**
+ * The command line that re-runs `target` on `runtime`; `schedule` (a threads case that ran under
+ * the scheduler: seed + choice list) adds `--schedule S` so the same interleaving runs again.
+ */
+export function formatReplay(target: ReplayTarget, runtime: string, schedule?: string): string {
   const rt = runtime === DEFAULT_RUNTIME ? '' : ` --runtime ${shellQuote(runtime)}`;
   const mutate = 'mutation' in target && target.mutation ? ` --mutate ${formatMutationToken(target.mutation)}` : '';
+  const sched = schedule === undefined ? '' : ` --schedule ${shellQuote(schedule)}`;
   switch (target.kind) {
     case 'generated':
-      return `${COMMAND} replay --family ${shellQuote(target.family)} --seed ${target.seed} --path ${formatCasePath(target.path)}${mutate}${rt}`;
+      return `${COMMAND} replay --family ${shellQuote(target.family)} --seed ${target.seed} --path ${formatCasePath(target.path)}${mutate}${rt}${sched}`;
     case 'spec':
       return `${COMMAND} spec ${shellQuote(target.file)} --line ${target.line}${rt}`;
     case 'case-file':
-      return `${COMMAND} replay ${shellQuote(target.file)}${mutate}${rt}`;
+      return `${COMMAND} replay ${shellQuote(target.file)}${mutate}${rt}${sched}`;
     case 'suite':
       // an imported suite always names its runtime: the suite's own runner is not the default
       return `${COMMAND} run --suite ${shellQuote(target.suite)} --runtime ${shellQuote(runtime)}`;
   }
 }
 
-/** The command that re-runs exactly this case on this runtime. */
+/** The command that re-runs exactly this case on this runtime (with its `schedule` tag, if any). */
 export function replayCommand(c: Case, runtime: string): string {
-  return formatReplay(replayTargetOf(c), runtime);
+  return formatReplay(replayTargetOf(c), runtime, c.tags?.['schedule']);
 }
 
 /**

@@ -16,6 +16,11 @@ export interface CaseResult {
   sha256: string;
   /** Present for non-pass verdicts: what the runtime reported, for repro bundles. */
   observation?: Observation;
+  /**
+   * A threads case under the reference runtime's scheduler: the schedule it ran (seed + choice
+   * list, src/runtime/threads/sched/schedule.ts); `--schedule` with it replays the run exactly.
+   */
+  schedule?: string;
 }
 
 export function moduleSha256(c: Case): string {

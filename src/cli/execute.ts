@@ -17,6 +17,8 @@ import type { ReporterName } from '../report/write.ts';
 import { writeReports, writeReproBundles } from '../report/write.ts';
 import type { CliIo } from './io.ts';
 import { ProgressPrinter } from './progress-printer.ts';
+import type { ThreadScheduling } from './thread-schedules.ts';
+import { foldSchedules, recordSchedule, scheduledCases } from './thread-schedules.ts';
 import { TOOL_VERSION } from './version.ts';
 
 export interface ExecuteOptions {
@@ -28,6 +30,8 @@ export interface ExecuteOptions {
   outDir: string;
   reporters: ReporterName[];
   total?: number;
+  /** How threads cases run on the reference runtime (--threads, --schedule, --schedules). */
+  threads?: ThreadScheduling;
   /** Creates a runtime from its spec (tests inject failing runtimes); default: the registry. */
   createRuntime?: (spec: string) => Promise<Runtime>;
 }
@@ -74,8 +78,10 @@ export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, 
     const started = performance.now();
     const progress = new ProgressPrinter(io);
     const tally: Tally = { results: 0, passed: 0, failed: 0, other: 0 };
-    const results = await runSuite(cases, slots, {
+    const threads = options.threads ?? { real: false, schedules: 1 };
+    const perSchedule = await runSuite(scheduledCases(cases, threads), slots, {
       onResult: (r) => {
+        recordSchedule(r);
         tally.results++;
         if (r.verdict.verdict === 'pass') tally.passed++;
         else if (r.verdict.verdict === 'fail') tally.failed++;
@@ -89,6 +95,7 @@ export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, 
       },
     });
     progress.clear();
+    const results = foldSchedules(perSchedule, threads);
     const durationMs = performance.now() - started;
     const report = buildReport({ command: options.command, version: TOOL_VERSION, seed: options.seed, config: options.config, runtimes: entries, results, durationMs });
     const written = writeReports(report, options.outDir, options.reporters);

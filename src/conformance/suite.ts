@@ -32,7 +32,10 @@ async function runChunk(chunk: readonly Case[], targets: readonly RecoveringTarg
       const name = target.runtime().name;
       return judged.map(({ verdict, observation }, i): CaseResult => {
         const result: CaseResult = { case: chunk[i]!, runtime: name, sha256: shas[i]!, verdict };
-        if (verdict.verdict !== 'pass' && observation) result.observation = observation;
+        // a scheduled threads case keeps its observation: --schedules folds the outcomes of its schedules
+        const schedule = observation?.raw?.['schedule'];
+        if (observation && (verdict.verdict !== 'pass' || schedule !== undefined)) result.observation = observation;
+        if (typeof schedule === 'string') result.schedule = schedule;
         return result;
       });
     }),

@@ -3,7 +3,10 @@
  * (`trapcheck run --suite wasi-testsuite:DIR`). Every `*.wasm` is a test; a `<name>.json` beside
  * it gives `args`, `env`, `exit_code`, `stdout`, `stderr` and `dirs` (or `root`). Each test
  * becomes a command case judged the way the suite's own runner (test-runner/, legacy config)
- * judges it:
+ * judges it: the process's exit code, stdout and stderr, wherever in the run the process ends
+ * (a start section's proc_exit or trap included), never an outcome per step. The instantiate
+ * step states nothing; the start step states the process's end (`exit … process: true`, which the
+ * judge compares with the first step that ended the process):
  * - the exit code is the process's exit status, compared as is (`exit_code`, default 0);
  * - stdout / stderr are checked only where the JSON gives them, as the runner reads them: the
  *   stream as text must start with the expected string (it reads `len(expected)` characters);
@@ -167,7 +170,7 @@ export function loadWasiTestsuite(dir: string): Case[] {
       features,
       wasi: { args: [wasmName, ...spec.args], env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`) },
       steps: [
-        { op: 'instantiate', expect: { outcome: { kind: 'return' } } },
+        { op: 'instantiate', expect: {} },
         { op: 'start', expect: startExpectation(spec) },
       ],
       provenance: { kind: 'hand-written', note: `${SUITE_PREFIX}${root}` },

@@ -201,7 +201,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       f.shrink = {
         path: out.path,
         id: out.paramCase.id,
-        replay: formatReplay({ kind: 'generated', family: family.name, seed: config.seed, path: parseCasePath(out.path) }, runtimeArg),
+        replay: formatReplay({ kind: 'generated', family: family.name, seed: config.seed, path: parseCasePath(out.path) }, runtimeArg, out.paramCase.tags?.['schedule']),
         size: out.size,
         evaluations: out.evaluations,
         reductions: out.reductions,

@@ -21,6 +21,24 @@ import type { CasePath } from './shrink-path.ts';
 import { caseAtPath, formatCasePath } from './shrink-path.ts';
 import type { ModuleSize } from './reduce.ts';
 import { moduleSize, reduceModule } from './reduce.ts';
+import { formatSchedule, parseSchedule } from '../runtime/threads/sched/schedule.ts';
+import { shrinkScheduleAsync } from '../runtime/threads/sched/shrink-schedule.ts';
+
+const withSchedule = (c: Case, schedule: string | undefined): Case => (schedule === undefined ? c : { ...c, tags: { ...c.tags, schedule } });
+
+/**
+ * Phase 0, for a threads case that failed under a recorded schedule (its `schedule` tag, seed +
+ * choice list): the schedule first shrinks to fewer context switches while the finding holds,
+ * then every later candidate runs under the shrunk schedule, and the shrunk case carries it.
+ */
+async function shrinkScheduleFirst(original: Case, holds: Holds): Promise<{ original: Case; holds: Holds; schedule: string | undefined }> {
+  const token = original.tags?.['schedule'];
+  if (token === undefined || !token.includes('@')) return { original, holds, schedule: undefined };
+  const { seed, choices } = parseSchedule(token);
+  const shrunk = await shrinkScheduleAsync(choices!, async (candidate) => (await holds([withSchedule(original, formatSchedule(seed, candidate))]))[0] === true);
+  const schedule = formatSchedule(seed, shrunk.choices);
+  return { original: withSchedule(original, schedule), holds: (cases) => holds(cases.map((c) => withSchedule(c, schedule))), schedule };
+}
 
 export type Holds = (cases: Case[]) => Promise<boolean[]>;
 
@@ -72,17 +90,18 @@ export async function shrinkParams<P>(family: Family<P>, seed: number, index: nu
 }
 
 /** Both phases for a generated case. `original` is the case as the campaign ran it. */
-export async function shrinkGenerated<P>(family: Family<P>, seed: number, original: Case, index: number, holds: Holds, budget: ShrinkBudget = DEFAULT_SHRINK_BUDGET): Promise<ShrinkOutcome> {
+export async function shrinkGenerated<P>(family: Family<P>, seed: number, asRun: Case, index: number, holdsAsGiven: Holds, budget: ShrinkBudget = DEFAULT_SHRINK_BUDGET): Promise<ShrinkOutcome> {
+  const { original, holds, schedule } = await shrinkScheduleFirst(asRun, holdsAsGiven);
   const before = moduleSize(original.modules[0]!.bytes);
   const phase1 = await shrinkParams(family, seed, index, holds, budget.params);
   let used: CasePath = phase1?.path ?? { index, shrink: '' };
-  let paramCase = caseAtPath(family, seed, used);
+  let paramCase = withSchedule(caseAtPath(family, seed, used), schedule);
   let [verified] = await holds([paramCase]);
   if (!verified && used.shrink) {
     // The rebuilt case differs from the candidates only by its id (WASI argv[0], random seed):
     // fall back to the unshrunk case, which is the finding itself.
     used = { index, shrink: '' };
-    paramCase = caseAtPath(family, seed, used);
+    paramCase = withSchedule(caseAtPath(family, seed, used), schedule);
     [verified] = await holds([paramCase]);
   }
   const afterParams = moduleSize(paramCase.modules[0]!.bytes);

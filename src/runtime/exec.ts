@@ -73,6 +73,11 @@ export class CaseRun {
     this.lunatic = c.lunatic ? new LunaticHost(c, processes, wasiProcess) : undefined;
   }
 
+  /** A threads case under the scheduler: the schedule it followed (replayable token). */
+  get schedule(): string | undefined {
+    return this.process.threaded?.schedule?.();
+  }
+
   /** A threads case: stop every thread still running and wait for them (end of the case). */
   shutdown(): void {
     this.threads?.shutdown();
@@ -198,9 +203,11 @@ export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observa
     }
     steps.push(obs);
   }
+  const schedule = c.threads ? run.schedule : undefined;
   if (c.threads) run.shutdown();
   const obs: Observation = { steps, stdout: run.stdout, stderr: run.stderr };
   const dropped = run.droppedOutput;
   if (dropped) obs.raw = { outputDroppedBytes: dropped };
+  if (schedule !== undefined) obs.raw = { ...obs.raw, schedule };
   return obs;
 }

@@ -18,7 +18,7 @@ export interface PackedCases {
   bytes: Uint8Array;
   /** Per case: its own watchdog budget in ms, or undefined for the default (kept out of the JSON: Infinity is no JSON). */
   timeouts: Array<number | undefined>;
-  /** Some case declares wasi-threads: thread workers are warmed before the chunk runs. */
+  /** Some case runs wasi-threads on real threads (`--threads real`): thread workers are warmed before the chunk runs. */
   threads: boolean;
 }
 
@@ -46,7 +46,7 @@ export function packCases(cases: readonly PackableCase[]): PackedCases {
   const blobs: Uint8Array[] = [];
   let blobBytes = 0;
   const shallow = cases.map((c) => {
-    if (c.threads) threads = true;
+    if (c.threads && c.schedule === 'real') threads = true; // only `--threads real` spawns onto thread workers
     timeouts.push(c.timeoutMs);
     const { timeoutMs: _budget, ...rest } = c;
     const modules = c.modules.map((m): { bytes: ModuleRef } => {

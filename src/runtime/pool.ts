@@ -131,6 +131,8 @@ export function toPoolCase(c: Case | PoolCase): PoolCase {
   if (c.wasi) out.wasi = c.wasi;
   if (c.timeoutMs !== undefined) out.timeoutMs = c.timeoutMs;
   if ('features' in c ? c.features.includes('wasi-threads') : c.threads) out.threads = true;
+  const schedule = 'features' in c ? c.tags?.['schedule'] : c.schedule;
+  if (schedule !== undefined) out.schedule = schedule;
   if ('features' in c ? c.features.includes('lunatic') : c.lunatic) out.lunatic = true;
   if ('features' in c ? c.features.includes('fuel') : c.fuel) out.fuel = true;
   if ('features' in c ? c.features.includes('asyncify') : c.asyncify) out.asyncify = true;
@@ -181,7 +183,7 @@ export class WorkerPool {
         const job: Job = { id: this.nextJob++, cases: [], targets: [], unattributed: 0 };
         for (let i = start; i < Math.min(cases.length, start + chunk); i++) {
           const pc = toPoolCase(cases[i]!);
-          if (pc.threads) this.warmThreads(job);
+          if (pc.threads && pc.schedule === 'real') this.warmThreads(job); // the scheduler needs no thread workers
           job.cases!.push(pc);
           job.targets.push((obs) => this.settle(batch, i, obs));
         }

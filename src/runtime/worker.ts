@@ -56,8 +56,8 @@ let calls: CallRuntime | undefined;
 let runThread: ((req: Omit<SpawnRequest, 'type'>, post: (r: SpawnRequest) => void) => void) | undefined;
 const post = (r: SpawnRequest): void => port.postMessage(r);
 async function loadThreads(): Promise<ThreadRuntime> {
-  const { ThreadedProcess } = await import('./threads/process.ts');
-  return { create: (c) => new ThreadedProcess(c, { post }) };
+  const { createThreadedProcess } = await import('./threads/process.ts');
+  return { create: (c) => createThreadedProcess(c, { post }) };
 }
 
 port.on('message', (m: RunMessage | ThreadMessage) => {

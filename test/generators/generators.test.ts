@@ -34,7 +34,7 @@ function casesOf(family: string): Case[] {
 
 describe('registry', () => {
   it('lists the families and rejects unknown names with the valid choices', () => {
-    expect(FAMILY_NAMES).toEqual(['core-traps', 'controls', 'wasi-exit', 'thread-panic', 'isolation', 'component', 'cancellation', 'jspi']);
+    expect(FAMILY_NAMES).toEqual(['core-traps', 'controls', 'wasi-exit', 'thread-panic', 'isolation', 'component', 'cancellation', 'jspi', 'thread-race']);
     expect(() => getFamily('nope')).toThrow(/unknown family "nope"; valid families: core-traps, controls, wasi-exit, thread-panic, isolation, component/);
   });
 });

@@ -39,8 +39,9 @@ describe('packed chunks', () => {
     expect(unpackChunk(packed)[0]!.timeoutMs).toBe(Infinity);
   });
 
-  it('a threads case marks its chunk (the pool warms thread workers for it)', () => {
-    expect(packCases([{ ...toPoolCase(addCase(1, 1)), threads: true }]).threads).toBe(true);
+  it('a threads case on real threads marks its chunk (the pool warms thread workers for it); under the scheduler it needs none', () => {
+    expect(packCases([{ ...toPoolCase(addCase(1, 1)), threads: true, schedule: 'real' }]).threads).toBe(true);
+    expect(packCases([{ ...toPoolCase(addCase(1, 1)), threads: true }]).threads).toBe(false);
   });
 });
 
@@ -95,10 +96,11 @@ describe('WorkerPool.runPacked', () => {
     }
   });
 
-  it('a wasi-threads case in a packed chunk runs on warm thread workers: four even for a one-worker pool', async () => {
+  it('a wasi-threads case in a packed chunk runs on warm thread workers (`--threads real`): four even for a one-worker pool', async () => {
     const one = new WorkerPool({ workers: 1 });
     try {
-      const c = generateCase('thread-panic', 4242, 0); // spawns one thread: the rest are warmed ahead, not on demand
+      const generated = generateCase('thread-panic', 4242, 0); // spawns one thread: the rest are warmed ahead, not on demand
+      const c = { ...generated, tags: { ...generated.tags, schedule: 'real' } };
       const [direct] = await pool.run([c]);
       const packed = packCases([toPoolCase(c)]);
       expect(packed.threads).toBe(true);

@@ -32,6 +32,7 @@ import { readCheckpoint, CHECKPOINT_FILE } from '../../fuzz/checkpoint.ts';
 import { parseShard, shardFromEnvironment, WHOLE, formatShard } from '../../fuzz/shard.ts';
 import type { Case } from '../../case.ts';
 import { findingsPerRuntime, renderFindingsTable } from '../../fuzz/findings-table.ts';
+import { THREAD_OPTIONS, threadScheduling } from '../thread-schedules.ts';
 
 export const FUZZ_OPTIONS: OptionSpec = {
   family: { type: 'string', multiple: true },
@@ -49,6 +50,7 @@ export const FUZZ_OPTIONS: OptionSpec = {
   'checkpoint-every': { type: 'string' },
   mutate: { type: 'string' },
   'budget-per-runtime': { type: 'string' },
+  ...THREAD_OPTIONS,
 };
 
 export const DEFAULT_FINDINGS_DIR = 'corpus/regressions';
@@ -163,7 +165,10 @@ export async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
 
   const { FAMILIES } = await import('../../../generators/index.ts');
   const { runCampaign } = await import('../../fuzz/campaign.ts');
-  const sources: RuntimeSource[] = config.runtimes.map((spec) => ({ spec, create: () => takePrestarted(spec) ?? createRuntime(spec) }));
+  // --schedules N / --threads real: each threads case explored on the reference runtime (src/cli/schedule-runtime.ts)
+  const threads = threadScheduling(values);
+  const { exploringSchedules } = await import('../schedule-runtime.ts');
+  const sources: RuntimeSource[] = config.runtimes.map((spec) => ({ spec, create: async () => exploringSchedules(await (takePrestarted(spec) ?? createRuntime(spec)), threads) }));
   const oracle: RuntimeSource | undefined = config.runtimes.some((r) => parseRuntimeSpec(r).name === 'reference') ? undefined : { spec: 'reference', create: () => createRuntime('reference') };
 
   const budget = config.runs !== null ? `${config.runs} runs per family` : '';

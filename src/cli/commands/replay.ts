@@ -4,7 +4,7 @@
  */
 import type { Case } from '../../case.ts';
 import { loadCaseFile } from '../../conformance/corpus.ts';
-import { formatExpected } from '../../judge.ts';
+import { formatExpectation } from '../../judge.ts';
 import { formatOutcome } from '../../outcome.ts';
 import { FAMILY_NAMES } from '../../../generators/names.ts';
 import { checkChoices, listOption, parse } from '../args.ts';
@@ -13,6 +13,7 @@ import { prepareOutDir } from '../../report/out-dir.ts';
 import { checkRuntimes, executeCases } from '../execute.ts';
 import type { CliIo } from '../io.ts';
 import { reportersOf } from './run.ts';
+import { THREAD_OPTIONS, threadScheduling } from '../thread-schedules.ts';
 
 const OPTIONS = {
   family: { type: 'string' },
@@ -22,6 +23,7 @@ const OPTIONS = {
   runtime: { type: 'string', multiple: true },
   out: { type: 'string' },
   reporter: { type: 'string', multiple: true },
+  ...THREAD_OPTIONS,
 } as const;
 
 async function caseFromArgs(values: Record<string, unknown>, positionals: string[]): Promise<Case> {
@@ -46,13 +48,14 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   checkRuntimes(runtimes);
   const reporters = reportersOf(values);
   const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : 'reports/replay');
+  const threads = threadScheduling(values);
   const c = await caseFromArgs(values, positionals);
   const seed = c.provenance.kind === 'generator' ? c.provenance.seed : 0;
   io.out(`case ${c.id} (${c.family}); steps:`);
-  c.steps.forEach((s, i) => io.out(`  ${i}. ${s.op}${'export' in s ? ` ${s.export}` : ''}: expect ${s.expect.outcome ? formatExpected(s.expect.outcome) : '(state only)'}`));
-  const { results, exitCode } = await executeCases([c], { command: 'replay', seed, config: { case: c.id, runtimes, out: outDir }, runtimes, outDir, reporters }, io);
+  c.steps.forEach((s, i) => io.out(`  ${i}. ${s.op}${'export' in s ? ` ${s.export}` : ''}: expect ${formatExpectation(s.expect) ?? '(state only)'}`));
+  const { results, exitCode } = await executeCases([c], { command: 'replay', seed, config: { case: c.id, runtimes, out: outDir }, runtimes, outDir, reporters, threads }, io);
   for (const r of results) {
-    io.out(`${r.runtime}: ${r.verdict.verdict}${r.verdict.reason ? ` — ${r.verdict.reason}` : ''}`);
+    io.out(`${r.runtime}: ${r.verdict.verdict}${r.verdict.reason ? ` — ${r.verdict.reason}` : ''}${r.schedule !== undefined ? ` (schedule ${r.schedule})` : ''}`);
     r.observation?.steps.forEach((s, i) => io.out(`  ${i}. observed ${formatOutcome(s.outcome)}`));
   }
   return exitCode;

@@ -9,6 +9,7 @@ import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
 import { collectCases } from '../sources.ts';
 import { prepareOutDir } from '../../report/out-dir.ts';
+import { THREAD_OPTIONS, threadScheduling } from '../thread-schedules.ts';
 
 export const RUN_OPTIONS: OptionSpec = {
   seed: { type: 'string' },
@@ -19,6 +20,7 @@ export const RUN_OPTIONS: OptionSpec = {
   out: { type: 'string' },
   reporter: { type: 'string', multiple: true },
   suite: { type: 'string', multiple: true },
+  ...THREAD_OPTIONS,
 };
 
 export const RUN_DEFAULT_RUNS = 100;
@@ -38,6 +40,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const runtimes = listOption(values, 'runtime') ?? ['reference'];
   checkRuntimes(runtimes);
   const reporters = reportersOf(values);
+  const threads = threadScheduling(values);
   const suites = listOption(values, 'suite');
   // the report folder is checked before any work: an unwritable --out is a one-line error at once
   const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : suites ? `reports/suite-${seed}` : `reports/run-${seed}`);
@@ -46,7 +49,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const sources = await collectCases({ corpusDirs, families, seed, runs });
   const config = { runs, families: families ?? 'all', generatedFamilies: sources.generatedFamilies, corpus: corpusDirs ?? 'default', corpusCases: sources.corpus.length, runtimes, reporters, out: outDir };
   try {
-    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config, runtimes, outDir, reporters, total: sources.total }, io);
+    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config: threads.schedules > 1 || threads.real ? { ...config, threads } : config, runtimes, outDir, reporters, total: sources.total, threads }, io);
     return exitCode;
   } finally {
     await sources.close();

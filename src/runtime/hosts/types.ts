@@ -20,6 +20,12 @@ export interface RunnableCase {
   wasi?: Case['wasi'];
   /** The case declares `wasi-threads`: main runs as thread 0 of a threaded process (src/runtime/threads/). */
   threads?: boolean;
+  /**
+   * A threads case: how its threads run. Absent: the deterministic scheduler with the case's
+   * default schedule; a schedule token (src/runtime/threads/sched/schedule.ts): the scheduler
+   * following it; `real`: every thread on its own pooled worker, really in parallel.
+   */
+  schedule?: string;
   /** The case declares `lunatic`: the module is the root of a Lunatic-style process system (src/runtime/process/). */
   lunatic?: boolean;
   /** The case declares `fuel`: its modules are metered (src/wasm/instrument/fuel.ts) and `refuel` / fuel pause points apply. */
@@ -75,6 +81,8 @@ export interface ThreadedProcessLike {
   outcomeFor(e: unknown, single: Outcome): Outcome;
   mainReturned(): Outcome;
   shutdown(): void;
+  /** The scheduler mode: the schedule the run followed (replayable token). */
+  schedule?(): string;
 }
 
 /** A core instance of the case, as every step addresses it. */

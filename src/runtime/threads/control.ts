@@ -370,6 +370,32 @@ export class ProcessControl {
     return this.times[0]!;
   }
 
+  /** The process's one virtual clock as WASI reads it (ns since the process started). */
+  clockNs(): bigint {
+    return BigInt(Math.round(this.times[0]!));
+  }
+
+  /** Moves the process clock forward to `ns` (a clock read's tick); never back. */
+  setClock(ns: bigint): void {
+    this.lock();
+    try {
+      this.times[0] = Math.max(this.times[0]!, Number(ns));
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /**
+   * A poll_oneoff sleep of thread `tid` until virtual `ns`: a finite wait nobody can notify (its
+   * address is negative), so it ends when the process clock reaches `ns` (every thread blocked)
+   * or its real-time bound passes; either way the clock is at `ns` afterwards.
+   */
+  sleepUntil(tid: number, ns: bigint): void {
+    const left = ns - this.clockNs();
+    if (left > 0n) this.wait(tid, -1 - tid, () => true, left);
+    this.setClock(ns);
+  }
+
   // --- stdin and output --------------------------------------------------------------------------
 
   /** Claims up to `want` bytes of stdin from `length` available; returns the start offset and count. */

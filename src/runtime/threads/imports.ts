@@ -79,6 +79,8 @@ export function threadImports(s: ThreadSetup): ThreadImports | { unlinkable: str
     procExit: (code) => {
       ctl.terminate({ kind: 'exit', code });
     },
+    // one virtual clock per process: a poll_oneoff sleep is a timed block ordered against every other thread's
+    clock: { get: () => ctl.clockNs(), set: (ns) => ctl.setClock(ns), sleepUntil: (ns) => ctl.sleepUntil(tid, ns) },
   });
   const binding: MemoryBinding = { memory };
   const hooks = {

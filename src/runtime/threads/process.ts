@@ -12,14 +12,16 @@
  * the case's observation is posted.
  */
 import type { Outcome } from '../../outcome.ts';
-import { instrumentThreads, InstrumentError } from '../../wasm/instrument/threads.ts';
-import type { RunnableCase } from '../exec.ts';
-import type { WasmExports, WasmMemory, WasmModule } from '../wasm-api.ts';
+import type { RunnableCase, ThreadedProcessLike } from '../exec.ts';
+import type { WasmExports, WasmMemory } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
 import type { MemoryBinding, WasiHost } from '../wasi/wasi.ts';
 import { DEFAULT_THREAD_LIMIT, ProcessControl, ThreadKilled } from './control.ts';
 import type { PostSpawn } from './imports.ts';
 import { threadImports } from './imports.ts';
+import type { PreparedThreadsModule } from './prepare.ts';
+import { instantiateMain, prepareThreadsModule, sharedMemoryFor } from './prepare.ts';
+import { SchedProcess } from './sched/process.ts';
 
 /** How long main waits for spawned threads to unwind after the end (the watchdog covers longer). */
 const UNWIND_MS = 60_000;
@@ -31,7 +33,7 @@ export interface ThreadSupport {
 export class ThreadedProcess {
   readonly ctl: ProcessControl;
   private memory: WasmMemory | undefined;
-  private readonly prepared = new Map<number, { module: WasmModule; memoryImport: { module: string; base: string; initial: number; maximum: number | undefined } } | Outcome>();
+  private readonly prepared = new Map<number, PreparedThreadsModule | Outcome>();
   wasi: WasiHost | undefined;
 
   constructor(
@@ -41,23 +43,9 @@ export class ThreadedProcess {
     this.ctl = ProcessControl.create(c.wasi?.threadLimit ?? DEFAULT_THREAD_LIMIT);
   }
 
-  private prepare(index: number): { module: WasmModule; memoryImport: { module: string; base: string; initial: number; maximum: number | undefined } } | Outcome {
-    const cached = this.prepared.get(index);
-    if (cached) return cached;
-    let r: { module: WasmModule; memoryImport: { module: string; base: string; initial: number; maximum: number | undefined } } | Outcome;
-    try {
-      const bytes = this.c.modules[index]!.bytes;
-      if (!WA.validate(bytes)) new WA.Module(bytes); // throws the engine's CompileError
-      const inst = instrumentThreads(bytes);
-      if (!inst.memory || !inst.memory.shared)
-        r = { kind: 'unsupported', feature: 'wasi-threads module without an imported shared memory' };
-      else r = { module: new WA.Module(inst.bytes), memoryImport: inst.memory };
-    } catch (e) {
-      if (e instanceof InstrumentError) r = { kind: 'crash', detail: e.message };
-      else if (e instanceof WA.CompileError) r = { kind: 'rejected', stage: 'compile', message: e.message.replace(/^WebAssembly\.Module\(\): /, '') };
-      else r = { kind: 'crash', detail: `threads: ${String(e)}` };
-    }
-    this.prepared.set(index, r);
+  private prepare(index: number): PreparedThreadsModule | Outcome {
+    let r = this.prepared.get(index);
+    if (!r) this.prepared.set(index, (r = prepareThreadsModule(this.c.modules[index]!.bytes, { asyncify: false })));
     return r;
   }
 
@@ -66,13 +54,8 @@ export class ThreadedProcess {
     const p = this.prepare(index);
     if ('kind' in p) return p as Outcome;
     const mi = p.memoryImport;
-    this.memory ??= new WA.Memory(mi.maximum === undefined ? { initial: mi.initial, shared: true } : { initial: mi.initial, maximum: mi.maximum, shared: true });
-    const setup = threadImports({ module: p.module, memory: this.memory, memoryImport: mi, ctl: this.ctl, tid: 0, c: this.c, post: this.support.post });
-    if ('unlinkable' in setup) return { kind: 'rejected', stage: 'unlinkable', message: setup.unlinkable };
-    if ('unsupported' in setup) return { kind: 'unsupported', feature: setup.unsupported };
-    this.wasi = setup.wasi;
-    const instance = new WA.Instance(p.module, setup.imports);
-    return { exports: instance.exports, binding: setup.binding };
+    this.memory ??= sharedMemoryFor(mi);
+    return instantiateMain(p.module, threadImports({ module: p.module, memory: this.memory, memoryImport: mi, ctl: this.ctl, tid: 0, c: this.c, post: this.support.post }), (wasi) => (this.wasi = wasi));
   }
 
   /** The process's end, if some thread ended it. */
@@ -107,4 +90,12 @@ export class ThreadedProcess {
     this.ctl.terminate({ kind: 'crash', detail: 'the case ended while threads were still running' });
     this.ctl.awaitThreads(UNWIND_MS);
   }
+}
+
+/**
+ * The process of a threads case: under the deterministic scheduler (./sched/, the default) or,
+ * with `schedule: 'real'`, with every spawned thread on its own pooled worker.
+ */
+export function createThreadedProcess(c: RunnableCase, support: ThreadSupport): ThreadedProcessLike {
+  return c.schedule === 'real' ? new ThreadedProcess(c, support) : new SchedProcess(c);
 }

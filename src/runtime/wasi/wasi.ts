@@ -53,6 +53,17 @@ export interface WasiSharing {
   blockForever(): never;
   /** proc_exit: ends the whole process (every thread) with `code`; the caller then unwinds this thread. */
   procExit(code: number): void;
+  /** The process's one virtual clock, shared by every thread (the scheduler mode); absent: this host's own. */
+  clock?: WasiClock;
+}
+
+/** A virtual clock shared by the threads of a process (src/runtime/threads/sched/). */
+export interface WasiClock {
+  /** ns since the process started. */
+  get(): bigint;
+  set(ns: bigint): void;
+  /** poll_oneoff sleeps until `ns`: returns once the clock reached it (other threads ran meanwhile). */
+  sleepUntil(ns: bigint): void;
 }
 
 /** Where an instance's WASI calls find linear memory; set after instantiation returns. */
@@ -146,7 +157,7 @@ export class WasiHost {
   readonly exit = new ProcExit();
   /** Set when proc_exit ran, even if the guest caught the sentinel (wasm EH can catch JS throws). */
   exited = false;
-  private clockNs = 0n;
+  private ownClockNs = 0n;
   private readonly args: Uint8Array[];
   private readonly env: Uint8Array[];
   private stdinBytes: Uint8Array | undefined;
@@ -341,6 +352,15 @@ export class WasiHost {
 
   // --- clocks, random, poll --------------------------------------------------------------------
 
+  /** Virtual ns since the process started: this host's own, or the process's shared clock. */
+  private get clockNs(): bigint {
+    return this.sharing?.clock ? this.sharing.clock.get() : this.ownClockNs;
+  }
+  private set clockNs(ns: bigint) {
+    if (this.sharing?.clock) this.sharing.clock.set(ns);
+    else this.ownClockNs = ns;
+  }
+
   /** The virtual time of clock `id` now, in ns; undefined for an unknown clock. */
   private clockValue(id: number): bigint | undefined {
     switch (id) {
@@ -435,7 +455,10 @@ export class WasiHost {
     if (events.length === 0 && clocks.length > 0) {
       let earliest = clocks[0]!.deadline;
       for (const c of clocks) if (c.deadline < earliest) earliest = c.deadline;
-      if (earliest > this.clockNs) this.clockNs = earliest;
+      if (earliest > this.clockNs) {
+        if (this.sharing?.clock) this.sharing.clock.sleepUntil(earliest);
+        else this.clockNs = earliest;
+      }
     }
     for (const c of clocks)
       if (c.deadline <= this.clockNs) events.push({ userdata: c.userdata, error: c.error, type: EVENTTYPE.CLOCK, nbytes: 0n, flags: 0 });

@@ -62,6 +62,12 @@ interface Ctx {
   waits: number;
   notifies: number;
   loops: number;
+  /** Functions this one calls directly. */
+  calls: Set<string>;
+  /** It calls through a table or a reference (any function taken by reference may be the callee). */
+  indirect: boolean;
+  /** Functions taken by reference in it (`ref.func`). */
+  refs: Set<string>;
 }
 
 /** binaryen's C API can add a local to an existing function; the JS wrapper does not expose it. */
@@ -125,6 +131,9 @@ function visit(ctx: Ctx, e: Expr): Expr {
   mapChildren(e, 'threads', (child) => visit(ctx, child));
   const k = expressionInfo(e, 'threads');
   const { api } = k;
+  if (k.name === 'Call') ctx.calls.add((binaryen.getExpressionInfo(e) as binaryen.CallInfo).target);
+  else if (k.name === 'CallIndirect' || k.name === 'CallRef') ctx.indirect = true;
+  else if (k.name === 'RefFunc') ctx.refs.add((binaryen.getExpressionInfo(e) as binaryen.RefFuncInfo).func);
   if (k.name === 'AtomicWait') return rewriteWait(ctx, e);
   if (k.name === 'AtomicNotify') return rewriteNotify(ctx, e);
   if (k.name === 'Loop') {
@@ -136,10 +145,69 @@ function visit(ctx: Ctx, e: Expr): Expr {
 }
 
 /**
- * Rewrites a wasi-threads module (see the file comment). Pure: same bytes in, same bytes out.
+ * The scheduler mode (src/runtime/threads/sched/): every hook, `thread-spawn` and every WASI call
+ * may switch threads, so Asyncify makes exactly those imports able to unwind the caller's stack.
+ */
+export const ASYNC_IMPORTS = [`${HOOK_MODULE}.*`, 'wasi.thread-spawn', 'wasi_snapshot_preview1.*'];
+
+/** The export a spawned thread starts in: only what it can reach ever unwinds (main never does). */
+const THREAD_ENTRY = 'wasi_thread_start';
+
+/**
+ * The functions a spawned thread can be in: reachable from `wasi_thread_start` by direct calls,
+ * plus every function taken by reference (element segments, `ref.func`) once an indirect call is
+ * reachable. Undefined: every function (no such export, or a name Asyncify's list cannot hold).
+ */
+function threadReachable(m: BModule, graph: Map<string, Ctx>): string[] | undefined {
+  let entry: string | undefined;
+  for (let i = 0; i < m.getNumExports(); i++) {
+    const info = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (info.name === THREAD_ENTRY && info.kind === binaryen.ExternalFunction) entry = info.value;
+  }
+  if (entry === undefined || !graph.has(entry)) return undefined;
+  const byRef = new Set<string>();
+  for (let i = 0; i < m.getNumElementSegments(); i++) for (const f of binaryen.getElementSegmentInfo(m.getElementSegmentByIndex(i)).data) byRef.add(f);
+  for (const ctx of graph.values()) for (const f of ctx.refs) byRef.add(f);
+  const seen = new Set<string>([entry]);
+  const work = [entry];
+  let indirectAdded = false;
+  while (work.length) {
+    const ctx = graph.get(work.pop()!);
+    if (!ctx) continue; // an import
+    const next = [...ctx.calls];
+    if (ctx.indirect && !indirectAdded) {
+      indirectAdded = true;
+      next.push(...byRef);
+    }
+    for (const f of next) if (!seen.has(f)) seen.add(f), work.push(f);
+  }
+  const names = [...seen].filter((f) => graph.has(f));
+  return names.every((n) => /^[^,*\s]+$/.test(n)) ? names : undefined;
+}
+
+function asyncifyAtHooks(m: BModule, graph: Map<string, Ctx>): void {
+  // optimize level 0: Asyncify then skips its clean-up passes (several times faster to run; the
+  // module is a bit bigger and slower, which a test case does not notice)
+  const level = binaryen.getOptimizeLevel();
+  const only = threadReachable(m, graph);
+  binaryen.setOptimizeLevel(0);
+  binaryen.setPassArgument('asyncify-imports', ASYNC_IMPORTS.join(','));
+  if (only) binaryen.setPassArgument('asyncify-onlylist', only.join(','));
+  try {
+    m.runPasses(['asyncify']);
+  } finally {
+    binaryen.setPassArgument('asyncify-imports', null);
+    binaryen.setPassArgument('asyncify-onlylist', null);
+    binaryen.setOptimizeLevel(level);
+  }
+}
+
+/**
+ * Rewrites a wasi-threads module (see the file comment); with `asyncify`, also makes the hook,
+ * spawn and WASI imports able to suspend their caller (the scheduler mode). Pure: same bytes in, same bytes out.
  * Throws InstrumentError for a module it cannot read or an expression kind it does not know.
  */
-export function instrumentThreads(bytes: Uint8Array): ThreadsInstrumentation {
+export function instrumentThreads(bytes: Uint8Array, options: { asyncify?: boolean } = {}): ThreadsInstrumentation {
   const out = rewriteModule(bytes, 'threads instrumentation', (m) => {
     let memory: MemoryImport | undefined;
     if (m.hasMemory()) {
@@ -151,18 +219,21 @@ export function instrumentThreads(bytes: Uint8Array): ThreadsInstrumentation {
     m.addFunctionImport('trapcheck_notify', HOOK_MODULE, 'notify', binaryen.createType([binaryen.i32, binaryen.i32]), binaryen.i32);
     m.addFunctionImport('trapcheck_poll', HOOK_MODULE, 'poll', binaryen.none, binaryen.none);
     const total = { waits: 0, notifies: 0, loops: 0 };
+    const graph = new Map<string, Ctx>();
     const n = m.getNumFunctions();
     for (let i = 0; i < n; i++) {
       const fn = m.getFunctionByIndex(i);
       const info = binaryen.getFunctionInfo(fn);
       if (info.module || !info.body) continue; // imports
-      const ctx: Ctx = { m, fn, waits: 0, notifies: 0, loops: 0 };
+      const ctx: Ctx = { m, fn, waits: 0, notifies: 0, loops: 0, calls: new Set(), indirect: false, refs: new Set() };
+      graph.set(info.name, ctx);
       const body = visit(ctx, info.body);
       if (body !== info.body) (binaryen as unknown as { Function: { setBody(f: binaryen.FunctionRef, b: Expr): void } }).Function.setBody(fn, body);
       total.waits += ctx.waits;
       total.notifies += ctx.notifies;
       total.loops += ctx.loops;
     }
+    if (options.asyncify) asyncifyAtHooks(m, graph);
     return { memory, ...total };
   });
   return { bytes: out.bytes, ...out.result };

@@ -1,0 +1,120 @@
+/**
+ * `--threads sched|real`, `--schedule S` and `--schedules N` (run, replay, fuzz): how the
+ * threads of a wasi-threads case run on the reference runtime (DESIGN §5 "Threads").
+ *
+ * A case carries its schedule as its `schedule` tag (the pool passes it to the worker; the replay
+ * line prints it). After a run the tag is the schedule actually followed (seed + choice list), so
+ * report.json, the repro bundle and the printed replay command all reproduce the same
+ * interleaving. `--schedules N` runs each threads case under N seeded schedules; the results of
+ * one case are folded into one (the first failing schedule, else the first) that lists the set
+ * of observed outcomes.
+ */
+import type { Case } from '../case.ts';
+import { usageError } from '../errors.ts';
+import { formatOutcome } from '../outcome.ts';
+import type { CaseResult } from '../result.ts';
+import { parseSchedule, scheduleSeed } from '../runtime/threads/sched/schedule.ts';
+import { intOption } from './args.ts';
+
+export const THREAD_OPTIONS = {
+  threads: { type: 'string' },
+  schedules: { type: 'string' },
+  schedule: { type: 'string' },
+} as const;
+
+export interface ThreadScheduling {
+  real: boolean;
+  /** Schedules per threads case (1: the case's default schedule). */
+  schedules: number;
+  /** One explicit schedule token for every threads case (replay). */
+  schedule?: string;
+}
+
+/** Most schedules per case: each is a full run of the case. */
+const MAX_SCHEDULES = 100_000;
+
+export function threadScheduling(values: Record<string, unknown>): ThreadScheduling {
+  const mode = values['threads'] ?? 'sched';
+  if (mode !== 'sched' && mode !== 'real') throw usageError(`--threads must be \`sched\` or \`real\`, got \`${String(mode)}\``);
+  const schedules = intOption(values, 'schedules', 1, 1);
+  if (schedules > MAX_SCHEDULES) throw usageError(`--schedules must be ≤ ${MAX_SCHEDULES}, got \`${schedules}\``);
+  const out: ThreadScheduling = { real: mode === 'real', schedules };
+  const s = values['schedule'];
+  if (s !== undefined) {
+    if (typeof s !== 'string') throw usageError('--schedule takes one schedule');
+    if (s !== 'real') parseSchedule(s);
+    if (schedules > 1) throw usageError('give either --schedule S or --schedules N, not both');
+    out.schedule = s;
+  }
+  if (out.real && (schedules > 1 || (s !== undefined && s !== 'real'))) throw usageError('--threads real runs threads in parallel: it takes no --schedule / --schedules');
+  return out;
+}
+
+const isThreads = (c: Case): boolean => c.features.includes('wasi-threads');
+
+function tagged(c: Case, schedule: string): Case {
+  return { ...c, tags: { ...c.tags, schedule } };
+}
+
+/** The cases to run: every threads case once per schedule (or in real mode), others as they are. */
+export async function* scheduledCases(cases: Iterable<Case> | AsyncIterable<Case>, t: ThreadScheduling): AsyncIterable<Case> {
+  for await (const c of cases) {
+    if (!isThreads(c)) yield c;
+    else if (t.real) yield tagged(c, 'real');
+    else if (t.schedule !== undefined) yield tagged(c, t.schedule);
+    // a case that carries a recorded choice list (a repro bundle, a shrink candidate) runs under it
+    else if (t.schedules === 1 || c.tags?.['schedule']?.includes('@')) yield c;
+    else for (let j = 0; j < t.schedules; j++) yield tagged(c, String(scheduleSeed(c.id, j)));
+  }
+}
+
+/** After judging: the case's `schedule` tag becomes the schedule it actually ran (replayable). */
+export function recordSchedule(r: CaseResult): void {
+  if (r.schedule !== undefined) r.case = tagged(r.case, r.schedule);
+}
+
+const RANK: Record<string, number> = { fail: 0, imprecise: 1, 'known-divergence': 2, pass: 3, skip: 4 };
+
+/**
+ * One result per (case, runtime) out of the N per schedule (adjacent, in case order): the worst
+ * verdict (its schedule replays it), tagged with the number of schedules and the set of outcomes
+ * the last step observed across them.
+ */
+export function foldSchedules(results: readonly CaseResult[], t: ThreadScheduling): CaseResult[] {
+  if (t.schedules <= 1) return [...results];
+  const out: CaseResult[] = [];
+  const groups = new Map<string, { best: CaseResult; outcomes: Set<string>; runs: number }>();
+  for (const r of results) {
+    if (!isThreads(r.case)) {
+      out.push(r);
+      continue;
+    }
+    const key = `${r.case.id}\u0000${r.runtime}`;
+    const g = groups.get(key);
+    const outcome = lastOutcome(r);
+    if (!g) {
+      const entry = { best: r, outcomes: new Set(outcome ? [outcome] : []), runs: 1 };
+      groups.set(key, entry);
+      out.push(r);
+      continue;
+    }
+    g.runs++;
+    if (outcome) g.outcomes.add(outcome);
+    if ((RANK[r.verdict.verdict] ?? 5) < (RANK[g.best.verdict.verdict] ?? 5)) {
+      out[out.indexOf(g.best)] = r;
+      g.best = r;
+    }
+  }
+  for (const g of groups.values()) {
+    const i = out.indexOf(g.best);
+    out[i] = { ...g.best, case: { ...g.best.case, tags: { ...g.best.case.tags, schedules: String(g.runs), outcomes: [...g.outcomes].sort().join(' | ') } } };
+  }
+  return out;
+}
+
+/** The observed outcome of the case's last step (recorded for every verdict, from the observation or the verdict). */
+function lastOutcome(r: CaseResult): string | undefined {
+  const steps = r.observation?.steps;
+  if (steps && steps.length) return formatOutcome(steps[steps.length - 1]!.outcome);
+  return r.verdict.observed ?? (r.verdict.verdict === 'pass' ? r.verdict.expected : undefined);
+}

@@ -1,0 +1,56 @@
+/**
+ * A wasi-threads module made ready to run, for both ways a process runs (the pooled threads of
+ * ./process.ts, the scheduler of ./sched/process.ts): validated by the engine first (an invalid
+ * module keeps the engine's own compile error), instrumented (waits, notifies and loop headers
+ * become host calls; Asyncify too for the scheduler's coroutines), compiled. Anything that stops
+ * it is the outcome of the step that instantiates it.
+ */
+import type { Outcome } from '../../outcome.ts';
+import { instrumentThreads, InstrumentError } from '../../wasm/instrument/threads.ts';
+import type { WasmExports, WasmMemory, WasmModule } from '../wasm-api.ts';
+import type { MemoryBinding } from '../wasi/wasi.ts';
+import { WA } from '../wasm-api.ts';
+
+export interface SharedMemoryImport {
+  module: string;
+  base: string;
+  initial: number;
+  maximum: number | undefined;
+}
+
+export interface PreparedThreadsModule {
+  module: WasmModule;
+  memoryImport: SharedMemoryImport;
+}
+
+export function prepareThreadsModule(bytes: Uint8Array, options: { asyncify: boolean }): PreparedThreadsModule | Outcome {
+  try {
+    if (!WA.validate(bytes)) new WA.Module(bytes); // throws the engine's CompileError
+    const inst = instrumentThreads(bytes, options);
+    if (!inst.memory || !inst.memory.shared) return { kind: 'unsupported', feature: 'wasi-threads module without an imported shared memory' };
+    return { module: new WA.Module(inst.bytes), memoryImport: inst.memory };
+  } catch (e) {
+    if (e instanceof InstrumentError) return { kind: 'crash', detail: e.message };
+    if (e instanceof WA.CompileError) return { kind: 'rejected', stage: 'compile', message: e.message.replace(/^WebAssembly\.Module\(\): /, '') };
+    return { kind: 'crash', detail: `threads: ${String(e)}` };
+  }
+}
+
+/** The process's one shared memory, as the module imports it. */
+export function sharedMemoryFor(mi: SharedMemoryImport): WasmMemory {
+  return new WA.Memory(mi.maximum === undefined ? { initial: mi.initial, shared: true } : { initial: mi.initial, maximum: mi.maximum, shared: true });
+}
+
+/** What a thread's import builder gives: the imports with the thread's WASI host, or why it cannot link. */
+export type ThreadSetup<W> = { unlinkable: string } | { unsupported: string } | { imports: Record<string, Record<string, unknown>>; wasi: W; binding: MemoryBinding };
+
+/**
+ * Main's instance (tid 0) from its import setup, or the outcome of the instantiate step. `linked`
+ * gets the thread's WASI host before the instance exists: a start section already writes and exits.
+ */
+export function instantiateMain<W>(module: WasmModule, setup: ThreadSetup<W>, linked: (wasi: W) => void): { exports: WasmExports; binding: MemoryBinding } | Outcome {
+  if ('unlinkable' in setup) return { kind: 'rejected', stage: 'unlinkable', message: setup.unlinkable };
+  if ('unsupported' in setup) return { kind: 'unsupported', feature: setup.unsupported };
+  linked(setup.wasi);
+  return { exports: new WA.Instance(module, setup.imports).exports, binding: setup.binding };
+}
