@@ -36,7 +36,11 @@ export class GenerationPool {
 
   constructor(options: GenerationPoolOptions = {}) {
     this.chunk = options.chunk ?? 32;
-    this.workers = Array.from({ length: Math.max(1, options.workers ?? availableParallelism()) }, () => {
+    // A quarter of the cores: generation is ~25–30% of a case's CPU, one warm worker (~330 µs a
+    // case) keeps two execution children busy, and every extra worker pays binaryen's JIT warm-up
+    // again (a worker's first 1,000 cases cost 3–5× its 10,000th). Measured on 2 cores, session 7:
+    // one worker instead of two gave 1.4–1.9× fuzz cases/s (README "Measured").
+    this.workers = Array.from({ length: Math.max(1, options.workers ?? Math.ceil(availableParallelism() / 4)) }, () => {
       const w = new Worker(ENTRY);
       w.on('message', (reply: GenerationReply) => this.settle(reply));
       w.on('error', (e) => this.failAll(e));
