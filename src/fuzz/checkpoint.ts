@@ -12,6 +12,7 @@ import { TrapcheckError } from '../errors.ts';
 import { writeFileAtomic } from '../report/write-file.ts';
 import type { CampaignConfig } from './report.ts';
 import type { CampaignState } from './state.ts';
+import { committedBudget } from './runtime-budget.ts';
 import { STATE_SCHEMA } from './state.ts';
 
 export const CHECKPOINT_SCHEMA = 'trapcheck.fuzz-checkpoint/1';
@@ -28,7 +29,8 @@ export interface Checkpoint {
 
 export function writeCheckpoint(dir: string, checkpoint: Checkpoint): string {
   const path = join(dir, CHECKPOINT_FILE);
-  writeFileAtomic(path, `${JSON.stringify(checkpoint)}\n`);
+  // only what committed batches used: --resume runs the batch in flight again (runtime-budget.ts)
+  writeFileAtomic(path, `${JSON.stringify({ ...checkpoint, state: committedBudget(checkpoint.state) })}\n`);
   return path;
 }
 

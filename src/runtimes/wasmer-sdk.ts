@@ -3,7 +3,9 @@
  * WASIX commands, wasi-threads included, in a child process (wasmer-sdk/child.mjs) behind a
  * kill watchdog. The SDK has been seen hanging on a trapping thread (~11% of runs) and its
  * `close()` never resolving afterwards (feasibility §6): such a case observes `timeout`, the
- * child is SIGKILLed and a fresh one takes the next case, so the run goes on.
+ * child is SIGKILLed and a fresh one takes the next case, so the run goes on. Cases run on
+ * LANES children side by side (wasmer-sdk/lanes.ts), so a hang costs its own case, not the
+ * batch; a timeout is kept only when a run with twice the budget on a fresh child hangs too.
  *
  * Outcomes: `exitCode` with reason `exited` is `exit N` (and the profile's `threadTrap` code,
  * 129, is a trap of unknown kind in a threaded case); reason `timeout` is `timeout`; a thrown
@@ -20,13 +22,14 @@ import type { Outcome } from '../outcome.ts';
 import { classifyEngineError, currentEngine } from '../runtime/classify.ts';
 import type { Capabilities, Runtime } from './adapter.ts';
 import type { ChildSpec, LineChild } from './child.ts';
-import { RespawningChild } from './respawning-child.ts';
+import { LanePool, SdkLane } from './wasmer-sdk/lanes.ts';
+import { CONFIRM_SCALE } from './native/confirm-timeout.ts';
+import { mapLimit } from './wabt.ts';
 import { commandObservation, unknownTrap } from './command.ts';
 import type { Profile } from '../profile.ts';
 import { loadProfile } from './profiles.ts';
 import { engineFeatures } from './reference.ts';
 import { readSignatures } from '../wasm/signatures.ts';
-import { serialExecutor } from './serial.ts';
 
 interface SdkRequest {
   t: 'run';
@@ -53,6 +56,8 @@ type SdkMessage = { t: 'hello'; version: string } | { t: 'done'; id: number; res
 const CHILD = fileURLToPath(new URL('./wasmer-sdk/child.mjs', import.meta.url));
 /** Wall time past the SDK's own timeout before the child is killed (a hang that even the SDK's timeout misses). */
 const KILL_SLACK_MS = 3_000;
+/** SDK children running cases side by side (lanes.ts): a hang holds up one of them. */
+const LANES = 2;
 
 /** Proposals the SDK's engine (this Node's V8) validates, plus WASI and wasi-threads. */
 const HOST: readonly Feature[] = ['wasi', 'wasi-threads'];
@@ -104,26 +109,30 @@ type Answer = { result?: SdkResult; error?: SdkError } | { killedAfterMs: number
 export async function createWasmerSdkRuntime(): Promise<Runtime> {
   const spec: ChildSpec = { name: 'wasmer-sdk', command: process.execPath, args: [CHILD], startTimeoutMs: 30_000 };
   const profile = loadProfile('wasmer-sdk');
-  const { child, hello } = await RespawningChild.start<SdkRequest, SdkMessage>(spec);
+  const started = await Promise.all(Array.from({ length: LANES }, () => SdkLane.start<SdkRequest, SdkMessage>(spec)));
+  const hello = started[0]!.hello;
   const version = hello.t === 'hello' ? hello.version : '@wasmer/sdk';
+  const pool = new LanePool(started.map((s) => s.lane));
   const features = new Set<Feature>(HOST);
   for (const f of engineFeatures()) if (!NOT_PROVIDED.has(f)) features.add(f);
   // args (after argv[0]), env and stdin reach the SDK; no thread limit, no never-ending stdin, no preopens
   const capabilities: Capabilities = { steps: new Set(['instantiate', 'start']), features, shape: 'command', wasiOptions: new Set(['args', 'env', 'stdin']) };
   let nextId = 1;
 
-  const runOne = async (c: Case, retry = true): Promise<Observation> => {
-    const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+  const runOne = async (c: Case, lane: SdkLane<SdkRequest, SdkMessage>, scale = 1, retry = true): Promise<Observation> => {
+    const budget = (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) * scale;
     const link = sdkLinkProblem(c);
     if (link) return commandObservation(c, { kind: 'unsupported', feature: link }, '', '', {});
+    const child = lane.child;
     let ch: LineChild<SdkRequest, SdkMessage>;
     try {
-      ch = await child.ensure();
+      ch = await lane.ready();
     } catch (e) {
       return commandObservation(c, { kind: 'crash', detail: (e as Error).message }, '', '', {});
     }
     const id = nextId++;
     const started = performance.now();
+    let killed = false;
     const answer = await new Promise<Answer>((resolve) => {
       const settle = (a: Answer): void => {
         clearTimeout(timer);
@@ -132,7 +141,7 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
         resolve(a);
       };
       const timer = setTimeout(() => {
-        child.kill();
+        killed = true;
         settle({ killedAfterMs: Math.round(performance.now() - started) });
       }, budget + KILL_SLACK_MS);
       ch.onMessage((m) => {
@@ -151,20 +160,27 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
       ch.send(req);
     });
     if ('died' in answer) {
+      lane.renew(false);
       return commandObservation(c, { kind: 'crash', detail: answer.died }, '', '', {});
     }
     // after an SDK error other than a guest trap the child's scheduler may be dead ("Scheduler is dead"): start afresh
     if ('error' in answer && answer.error) {
-      child.retire();
+      lane.renew(false);
       // an earlier case killed this child's scheduler: not this case's doing, run it again on a fresh child
-      if (retry && /Scheduler is dead|thread pool is shut down/.test(answer.error.message)) return runOne(c, false);
-    }
+      if (retry && /Scheduler is dead|thread pool is shut down/.test(answer.error.message)) return runOne(c, lane, scale, false);
+    } else if (killed) lane.renew(true);
     // Measured: after a command that ended abnormally (exit 45, a trap, a thread) or whose start
     // section called proc_exit, the next command in the same SDK instance can report exit 1 or a
     // different outcome than it does alone. Verdicts must not depend on neighbours: such a case
     // leaves a fresh child behind it.
-    if (!cleanEnd(c, answer)) child.retire();
+    else if (!cleanEnd(c, answer)) lane.renew(false);
     const end = sdkOutcome(c, answer, budget, profile);
+    // a timeout is kept only when a run on a fresh child with twice the budget times out again
+    // (the SDK's own timeout and the kill watchdog are wall clocks: a loaded machine can reach them)
+    if (end.kind === 'timeout' && scale === 1) {
+      const again = await runOne(c, lane, CONFIRM_SCALE);
+      return { ...again, raw: { ...again.raw, firstRunTimedOut: { step: again.steps.length - 1, confirmed: again.steps.some((st) => st.outcome.kind === 'timeout'), budgetScale: CONFIRM_SCALE } } };
+    }
     const raw: Record<string, unknown> = 'killedAfterMs' in answer ? { killed: true, killedAfterMs: answer.killedAfterMs, watchdogKills: child.kills } : answer.result ? { exitCode: answer.result.exitCode, reason: answer.result.reason } : { error: answer.error?.message.split('\n')[0] };
     return commandObservation(c, end, answer && 'result' in answer && answer.result ? answer.result.stdout : '', answer && 'result' in answer && answer.result ? answer.result.stderr : '', raw);
   };
@@ -174,7 +190,10 @@ export async function createWasmerSdkRuntime(): Promise<Runtime> {
     profile,
     capabilities,
     version: () => Promise.resolve(version),
-    executeAll: serialExecutor((c) => runOne(c)),
-    close: () => child.close(1_000),
+    // each case on a free lane; a hang holds only its own lane (wasmer-sdk/lanes.ts)
+    executeAll: (cases) => mapLimit(cases, LANES, (c) => pool.use((lane) => runOne(c, lane))),
+    close: async () => {
+      await Promise.all(pool.lanes.map((l) => l.close(1_000)));
+    },
   };
 }

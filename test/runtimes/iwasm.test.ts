@@ -204,11 +204,12 @@ for (const name of BINARIES) {
     it('a hang costs only its case: timeout, and the next case runs', async () => {
       const hang = mkCase([STATE_WAT], [inst(), call('spin', [], { outcome: { kind: 'timeout' } })], { timeoutMs: 300 });
       const ok = mkCase([STATE_WAT], [inst(), call('probe', [], { outcome: { kind: 'return', values: [{ type: 'i32', value: '5' }] } })]);
-      const t0 = performance.now();
       const [h, o] = await rt.executeAll([hang, ok]);
       expect(h!.steps[1]!.outcome.kind).toBe('timeout');
+      // kept only because a re-run alone with twice the budget hung too (confirm-timeout.ts)
+      expect(h!.raw?.['firstRunTimedOut']).toEqual({ step: 1, confirmed: true, budgetScale: 2 });
       expect(judge(ok, o!, rt.profile).verdict).toBe('pass');
-      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(o!.raw?.['firstRunTimedOut']).toBeUndefined();
     });
 
     it('a command: exit code, guest output before a trap line without its newline, stderr apart', async () => {

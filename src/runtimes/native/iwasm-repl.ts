@@ -48,7 +48,6 @@ type CallResult =
 
 class CaseRun {
   private readonly sessions = new Map<string, ReplSession>();
-  private readonly deadline: number;
   private stdout = '';
   private stderrClosed = '';
   /** The case's process ended (exit, crash, timeout): later steps observe this outcome. */
@@ -59,13 +58,7 @@ class CaseRun {
     private readonly run: ReplRun,
     private readonly c: Case,
     private readonly plan: ProbePlan,
-  ) {
-    this.deadline = performance.now() + run.budgetMs;
-  }
-
-  private remaining(): number {
-    return Math.max(1, Math.round(this.deadline - performance.now()));
-  }
+  ) {}
 
   get stderr(): string {
     return this.stderrClosed + [...this.sessions.values()].map((s) => s.stderrText).join('');
@@ -75,7 +68,7 @@ class CaseRun {
     const { instance, module } = this.plan.steps[k]!;
     const { file, renamed } = writeModuleFile(this.run.dir, `${this.run.label}-m${module}-s${k}`, this.plan.modules[module]!);
     if (renamed) this.raw['memoryImportRenamed'] = `${renamed} → env.memory`;
-    const { session, banner } = await ReplSession.start({ command: this.run.binary, args: [...iwasmFlags(this.c), '--repl', file], prompt: IWASM_PROMPT, budgetMs: this.remaining() });
+    const { session, banner } = await ReplSession.start({ command: this.run.binary, args: [...iwasmFlags(this.c), '--repl', file], prompt: IWASM_PROMPT, budgetMs: this.run.budgetMs });
     this.sessions.set(instance, session);
     const logs = stripLogLines(banner.text);
     if (banner.kind === 'reply') {
@@ -218,6 +211,12 @@ export async function runReplCase(run: ReplRun, c: Case, plan: ProbePlan): Promi
       const exiting = done.kind === 'proc-exit' || (done.kind === 'values' && step.op === 'start');
       let outcome: Outcome = done.kind === 'values' ? { kind: 'return', values: plan.decodeAction(k, done.bits) } : done.kind === 'failed' ? done.outcome : { kind: 'exit', code: 0 };
       const state = r.ended ? {} : await readState(r, plan, k);
+      // the process hung or died while its state was read: that is the step's outcome (a half-read
+      // state would be judged as "memory differs", a fault the runtime never showed)
+      if (r.ended && r.ended !== outcome) {
+        steps.push(r.observe(k, r.ended));
+        break;
+      }
       if (exiting && !r.ended) outcome = await r.exit(planned.instance);
       steps.push(r.observe(k, outcome, state));
     }
@@ -238,11 +237,10 @@ export async function runReplCase(run: ReplRun, c: Case, plan: ProbePlan): Promi
  */
 export async function runCompileCase(run: ReplRun, c: Case): Promise<Observation> {
   const steps: StepObservation[] = [];
-  const deadline = performance.now() + run.budgetMs;
   for (const [k, step] of c.steps.entries()) {
     if (step.op !== 'compile') throw new Error('runCompileCase: a step other than compile');
     const { file } = writeModuleFile(run.dir, `${run.label}-c${k}`, c.modules[step.module]!.bytes);
-    const { session, banner } = await ReplSession.start({ command: run.binary, args: [...iwasmFlags(c), '--repl', file], prompt: IWASM_PROMPT, budgetMs: Math.max(1, Math.round(deadline - performance.now())) });
+    const { session, banner } = await ReplSession.start({ command: run.binary, args: [...iwasmFlags(c), '--repl', file], prompt: IWASM_PROMPT, budgetMs: run.budgetMs });
     session.kill();
     await session.close();
     let outcome: Outcome = { kind: 'return', values: [] };

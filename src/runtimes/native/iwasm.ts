@@ -5,8 +5,10 @@
  *     back): `iwasm [flags] file args…` as one process (iwasm-command.ts);
  *   - anything else: one `iwasm --repl` session per instance, every step and every state read a
  *     line on that session, through the probe plan's integer-returning exports (iwasm-repl.ts).
- * Each case runs under one wall-clock budget; a hang or a crash of iwasm costs only its case
- * (its process group is killed). At most two cases run at once, each holding a process slot.
+ * Each step of a case has a budget of iwasm's CPU time (cpu-watchdog.ts), and a timeout is only
+ * kept when a re-run alone times out again (confirm-timeout.ts); a hang or a crash of iwasm costs
+ * only its case (its process group is killed). At most two cases run at once, each holding a
+ * process slot.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,7 @@ import { loadProfile } from '../profiles.ts';
 import { mapLimit } from '../wabt.ts';
 import type { NativeRuntimeOptions } from './options.ts';
 import { planProbes } from './probe-plan.ts';
-import { withProcessSlot } from './process-slots.ts';
+import { runConfirmingTimeouts } from './confirm-timeout.ts';
 import { runCommandCase } from './iwasm-command.ts';
 import { runCompileCase, runReplCase } from './iwasm-repl.ts';
 
@@ -36,7 +38,7 @@ export const IWASM_FEATURES: readonly Feature[] = ['mvp', 'mutable-globals', 'si
 /** Imports iwasm provides itself; a module importing anything else needs a host we are not. */
 const PROVIDED_IMPORT_MODULES = new Set(['wasi_snapshot_preview1', 'wasi']);
 
-/** Wall time over the case budget for process start-up (~0.1 s per iwasm start, measured). */
+/** CPU time over the case budget for process start-up (~0.1 s per iwasm start, measured). */
 const STARTUP_MS = 1_000;
 const CONCURRENCY = 2;
 
@@ -76,12 +78,12 @@ export async function createIwasmRuntime(opts: NativeRuntimeOptions): Promise<Ru
   const dir = mkdtempSync(join(tmpdir(), 'trapcheck-iwasm-'));
   let n = 0;
   const runOne = (c: Case): Promise<Observation> =>
-    withProcessSlot(async () => {
+    runConfirmingTimeouts(async (scale) => {
       // one folder per case: its module files go with it, whatever happened
       const caseDir = join(dir, `case-${n++}`);
       mkdirSync(caseDir);
       const label = 'module';
-      const budgetMs = (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) + STARTUP_MS;
+      const budgetMs = ((c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) + STARTUP_MS) * scale;
       try {
         if (runsAsCommand(c)) return await runCommandCase({ binary: opts.binary, dir: caseDir, label, budgetMs }, c);
         if (c.steps.every((s) => s.op === 'compile')) return await runCompileCase({ binary: opts.binary, dir: caseDir, label, budgetMs }, c);

@@ -5,6 +5,7 @@
  * on a case that is merely waiting for a core (a `timeout` verdict that no runtime earned).
  * Every native adapter takes a slot for each child it starts and gives it back when it ends.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 
 /**
@@ -16,28 +17,54 @@ import { availableParallelism } from 'node:os';
 export const PROCESS_SLOTS = Math.max(2, availableParallelism());
 
 let free = PROCESS_SLOTS;
-const waiting: Array<() => void> = [];
+/** FIFO of waiters, each for `n` slots: a waiter for every slot is not overtaken by single ones. */
+const waiting: Array<{ n: number; grant: () => void }> = [];
 
-function acquire(): Promise<void> {
-  if (free > 0) {
-    free--;
+function acquire(n: number): Promise<void> {
+  if (!waiting.length && free >= n) {
+    free -= n;
     return Promise.resolve();
   }
-  return new Promise((resolve) => waiting.push(resolve));
+  return new Promise((resolve) => waiting.push({ n, grant: resolve }));
 }
 
-function release(): void {
-  const next = waiting.shift();
-  if (next) next();
-  else free++;
+function release(n: number): void {
+  free += n;
+  while (waiting.length && free >= waiting[0]!.n) {
+    const next = waiting.shift()!;
+    free -= next.n;
+    next.grant();
+  }
 }
 
-/** Runs `work` while holding one process slot. */
+/** Set inside `withAllProcessSlots`: the work already holds every slot, its children take none. */
+const holdingAll = new AsyncLocalStorage<true>();
+
+/** Runs `work` while holding one process slot (or inside work that holds them all). */
 export async function withProcessSlot<T>(work: () => Promise<T>): Promise<T> {
-  await acquire();
+  if (holdingAll.getStore()) return work();
+  await acquire(1);
   try {
     return await work();
   } finally {
-    release();
+    release(1);
   }
+}
+
+/**
+ * Runs `work` while holding every slot: no other native child of this trapcheck process runs
+ * meanwhile (the re-run that confirms a timeout, confirm-timeout.ts).
+ */
+export async function withAllProcessSlots<T>(work: () => Promise<T>): Promise<T> {
+  await acquire(PROCESS_SLOTS);
+  try {
+    return await holdingAll.run(true, work);
+  } finally {
+    release(PROCESS_SLOTS);
+  }
+}
+
+/** Slots free now (tests). */
+export function freeProcessSlots(): number {
+  return free;
 }

@@ -8,7 +8,7 @@
  *   const { session, banner } = await ReplSession.start({
  *     command: '/path/iwasm', args: ['--repl', 'm.wasm'],
  *     prompt: 'webassembly> ',      // printed by the tool whenever it waits for a line
- *     budgetMs: 5000,               // wall time of the WHOLE session (the case's budget)
+ *     budgetMs: 5000,               // CPU time of EACH step: the banner, every line, the wait at close
  *     mergeStderr: false,           // true: stderr goes into the stdout pipe (one ordered stream)
  *   });
  *   // banner: what the tool printed before its first prompt (load errors, link warnings),
@@ -16,36 +16,42 @@
  *   const r = await session.send('add 1 2');
  *   //   { kind: 'reply',   text: '0x3:i32\n' }                   text between the line and the next prompt
  *   //   { kind: 'ended',   text, code, signal }                   the process ended first (text: its last output)
- *   //   { kind: 'timeout', text }                                 the budget ran out; the process group is killed
- *   const end = await session.close();  // ends stdin, waits for exit within the remaining budget
+ *   //   { kind: 'timeout', text }                                 the step hung; the process group is killed
+ *   const end = await session.close();  // ends stdin, waits for exit within one step's budget
  *   //   { code, signal, timedOut, stdout, stderr }               stdout / stderr: everything captured
  *   session.kill();                      // SIGKILL the process group now (idempotent)
  *   session.stderrText;                  // stderr captured so far (separate pipe: may lag a reply)
  *
- * Watchdog: the child is spawned as a process-group leader (`detached`), and the whole group is
- * SIGKILLed when the budget expires, on `kill()`, and if the session is dropped with the process
- * alive after `close()` timed out, so a hung runtime (or a thread it left behind) costs only its
- * case. A line sent after the process ended resolves `ended` at once (EPIPE is swallowed).
+ * Watchdog (cpu-watchdog.ts): each step has its own budget of the child's CPU time, and a child
+ * that uses none is hung only when it is blocked (every thread asleep) past the budget, so a busy
+ * machine, or a busy trapcheck that reads the reply late, never turns an answer into `timeout`.
+ * The child is spawned as a process-group leader (`detached`), and the whole group is SIGKILLed
+ * when a step hangs, on `kill()`, and if the session is dropped with the process alive after
+ * `close()` timed out, so a hung runtime (or a thread it left behind) costs only its case. A line
+ * sent after the process ended resolves `ended` at once (EPIPE is swallowed).
  *
  * `mergeStderr` runs the tool under `sh -c 'exec "$@" 2>&1'`: the exec keeps the pid (so the group
  * kill still reaches it) and the kernel pipe keeps stdout and stderr writes in their true order,
  * which two separate pipes cannot promise (wasm3 prints results on stderr and prompts on stdout).
  *
- * One-shot runs (a WASI command) get the same watchdog through `runOnce(spec)`: stdin is written
- * and closed (or kept open for ever with `keepStdinOpen`, a pipe whose writer never closes), the
- * group is SIGKILLed past `budgetMs`, and it resolves a ReplEnd.
+ * One-shot runs (a WASI command) get the same watchdog through `runOnce(spec)` (run-once.ts).
  */
 import { spawn } from 'node:child_process';
-import { spawnOnPipes } from '../piped-process.ts';
 import type { ChildProcess } from 'node:child_process';
+import type { WatchdogFiring, WatchdogProbe } from './cpu-watchdog.ts';
+import { StepWatchdog } from './cpu-watchdog.ts';
 
 export interface ReplSessionSpec {
   command: string;
   args: readonly string[];
   /** The exact text the tool prints when it waits for the next line. */
   prompt: string;
-  /** Wall-time budget of the whole session, from spawn; the process group is killed past it. */
+  /** CPU milliseconds of each step (banner, line, close); the process group is killed when one hangs. */
   budgetMs: number;
+  /** Wall milliseconds a step may last whatever its CPU (default: cpu-watchdog.ts). */
+  backstopMs?: number;
+  /** What the watchdog reads (tests inject a starved or slow child). */
+  probe?: WatchdogProbe;
   /** Route stderr into the stdout pipe so replies on both streams keep their order. */
   mergeStderr?: boolean;
   cwd?: string;
@@ -61,13 +67,17 @@ export interface ReplEnd {
   code: number | null;
   signal: string | null;
   timedOut: boolean;
+  /** Why the watchdog ended it, when it did. */
+  watchdog?: WatchdogFiring;
   /** Everything the process wrote on stdout (with merged stderr, both streams). */
   stdout: string;
   stderr: string;
 }
 
-/** Output kept per stream; a runaway guest printing forever must not exhaust the host. */
-const MAX_CAPTURE = 4 * 1024 * 1024;
+import { MAX_CAPTURE } from './run-once.ts';
+
+export { runOnce } from './run-once.ts';
+export type { OnceSpec } from './run-once.ts';
 
 type Waiter = (r: ReplReply) => void;
 
@@ -80,17 +90,24 @@ export class ReplSession {
   private endInfo: { code: number | null; signal: string | null } | undefined;
   private endListeners: Array<() => void> = [];
   private timedOut = false;
-  private readonly timer: NodeJS.Timeout;
+  private firing: WatchdogFiring | undefined;
+  private readonly watchdog: StepWatchdog;
 
   private constructor(
     private readonly spec: ReplSessionSpec,
     private readonly proc: ChildProcess,
   ) {
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.kill();
-      this.settle({ kind: 'timeout', text: this.pendingText() });
-    }, spec.budgetMs);
+    this.watchdog = new StepWatchdog(
+      () => proc.pid,
+      (f) => {
+        this.timedOut = true;
+        this.firing = f;
+        this.kill();
+        this.settle({ kind: 'timeout', text: this.pendingText() });
+      },
+      spec.probe,
+    );
+    this.watchdog.arm(this.limits()); // the banner is the first step
     proc.stdin!.on('error', () => undefined);
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => this.onStdout(d));
     proc.stderr?.setEncoding('utf8').on('data', (d: string) => {
@@ -117,16 +134,22 @@ export class ReplSession {
   send(line: string): Promise<ReplReply> {
     if (line.includes('\n')) throw new Error(`ReplSession.send: a line must not contain a newline: ${JSON.stringify(line)}`);
     const reply = this.nextReply();
-    if (!this.endInfo && !this.timedOut) this.proc.stdin!.write(`${line}\n`);
+    if (!this.endInfo && !this.timedOut) {
+      this.watchdog.arm(this.limits());
+      this.proc.stdin!.write(`${line}\n`);
+    }
     return reply;
   }
 
   /** Ends stdin and waits for the process to exit (within what is left of the budget). */
   async close(): Promise<ReplEnd> {
     this.proc.stdin!.end();
-    if (!this.endInfo) await new Promise<void>((resolve) => this.endListeners.push(resolve));
-    clearTimeout(this.timer);
-    return { code: this.endInfo!.code, signal: this.endInfo!.signal, timedOut: this.timedOut, stdout: this.stdout, stderr: this.stderr };
+    if (!this.endInfo) {
+      if (!this.timedOut) this.watchdog.arm(this.limits());
+      await new Promise<void>((resolve) => this.endListeners.push(resolve));
+    }
+    this.watchdog.disarm();
+    return { code: this.endInfo!.code, signal: this.endInfo!.signal, timedOut: this.timedOut, ...(this.firing ? { watchdog: this.firing } : {}), stdout: this.stdout, stderr: this.stderr };
   }
 
   /** SIGKILLs the whole process group (the tool and any thread or child it left). Idempotent. */
@@ -144,9 +167,18 @@ export class ReplSession {
     return this.stderr;
   }
 
+  /** Why the watchdog ended the session, if it did (for reports). */
+  get watchdogFiring(): WatchdogFiring | undefined {
+    return this.firing;
+  }
+
   /** Pid of the tool (the group leader), for tests that simulate a crash. */
   get pid(): number | undefined {
     return this.proc.pid;
+  }
+
+  private limits(): { budgetMs: number; backstopMs?: number } {
+    return { budgetMs: this.spec.budgetMs, ...(this.spec.backstopMs !== undefined ? { backstopMs: this.spec.backstopMs } : {}) };
   }
 
   private nextReply(): Promise<ReplReply> {
@@ -183,6 +215,7 @@ export class ReplSession {
   private settle(r: ReplReply): void {
     const w = this.waiter;
     this.waiter = undefined;
+    if (w && r.kind === 'reply') this.watchdog.disarm();
     if (r.kind !== 'reply') this.replyStart = this.stdout.length;
     w?.(r);
   }
@@ -190,60 +223,9 @@ export class ReplSession {
   private onEnd(code: number | null, signal: string | null): void {
     if (this.endInfo) return;
     this.endInfo = { code, signal };
-    clearTimeout(this.timer);
+    this.watchdog.disarm();
     if (this.waiter && !this.scanPrompt()) this.settle(this.timedOut ? { kind: 'timeout', text: this.pendingText() } : { kind: 'ended', text: this.pendingText(), code, signal });
     for (const l of this.endListeners) l();
     this.endListeners = [];
   }
-}
-
-export interface OnceSpec {
-  command: string;
-  args: readonly string[];
-  budgetMs: number;
-  /** Bytes for fd 0. */
-  input?: string;
-  /** Keep fd 0 open after `input` (reads block instead of seeing EOF). */
-  keepStdinOpen?: boolean;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-/** Runs a process to its end (or its budget: the process group is killed), capturing both streams. */
-export async function runOnce(spec: OnceSpec): Promise<ReplEnd> {
-  // real pipes on fd 0..2, as a shell or wasi-testsuite's runner gives a command (Node's own
-  // stdio are socket pairs, on which e.g. WASI sock_shutdown(1) succeeds): piped-process.ts
-  const p = await spawnOnPipes(spec.command, spec.args, { ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}), env: spec.env ?? process.env, detached: true });
-  const proc = p.child;
-  let stdout = '';
-  let stderr = '';
-  let timedOut = false;
-  let ended = false;
-  const killGroup = (): void => {
-    if (ended || proc.pid === undefined) return;
-    try {
-      process.kill(-proc.pid, 'SIGKILL');
-    } catch {
-      proc.kill('SIGKILL');
-    }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup();
-  }, spec.budgetMs);
-  p.stdout.setEncoding('utf8').on('data', (d: string) => {
-    if (stdout.length < MAX_CAPTURE) stdout += d;
-  });
-  p.stderr.setEncoding('utf8').on('data', (d: string) => {
-    if (stderr.length < MAX_CAPTURE) stderr += d;
-  });
-  p.stdin.on('error', () => undefined);
-  if (spec.input) p.stdin.write(spec.input);
-  if (!spec.keepStdinOpen) p.stdin.end();
-  const end = await p.closed;
-  ended = true;
-  clearTimeout(timer);
-  p.stdin.destroy();
-  if (end.error) stderr += end.error.message;
-  return { code: end.code, signal: end.signal, timedOut, stdout, stderr };
 }

@@ -93,8 +93,6 @@ function command(call: ProbeCall): string {
 
 /** Drives every step of `c` (already planned) on one REPL session per instance. */
 export async function runReplCase(run: Wasm3Run, c: Case, plan: ProbePlan): Promise<Observation> {
-  // one budget for the whole case across its sessions, on a monotonic clock (watchdog only)
-  const deadline = performance.now() + run.budgetMs;
   const files = plan.modules.map((bytes, i) => {
     const file = join(run.dir, `module-${i}.wasm`);
     writeFileSync(file, bytes);
@@ -120,7 +118,7 @@ export async function runReplCase(run: Wasm3Run, c: Case, plan: ProbePlan): Prom
       const probes = plan.steps[k]!;
       const obs: StepObservation = { outcome: { kind: 'return', values: [] } };
       if (step.op === 'instantiate') {
-        const { session, banner } = await ReplSession.start({ command: run.binary, args: [...WASM3_FLAGS[run.line], '--repl', files[probes.module]!], prompt: WASM3_PROMPT, budgetMs: Math.max(1, deadline - performance.now()), mergeStderr: true });
+        const { session, banner } = await ReplSession.start({ command: run.binary, args: [...WASM3_FLAGS[run.line], '--repl', files[probes.module]!], prompt: WASM3_PROMPT, budgetMs: run.budgetMs, mergeStderr: true });
         transcript.push(`# instantiate ${probes.instance}`, banner.text.trimEnd());
         obs.outcome = bannerOutcome(banner, run.line, run.budgetMs);
         if (obs.outcome.kind !== 'return') {

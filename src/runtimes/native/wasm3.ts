@@ -8,8 +8,9 @@
  *     no output (wasiOnRepl);
  *   - other WASI cases: one process, because only a process that runs `_start` turns proc_exit
  *     into its status; the REPL drops exits silently (wasm3-command.ts).
- * Each case has its own watchdog (the session's or process's budget; the process group is
- * killed), so a hung or crashed wasm3 costs only its case; two cases run at a time, each
+ * Each step has a watchdog on wasm3's CPU time (cpu-watchdog.ts; the process group is killed),
+ * and a timeout is only kept when a re-run alone times out again (confirm-timeout.ts), so a hung
+ * or crashed wasm3 costs only its case and a loaded machine none; two cases run at a time, each
  * holding a shared native process slot.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { loadProfile } from '../profiles.ts';
 import { mapLimit } from '../wabt.ts';
 import type { NativeRuntimeOptions } from './options.ts';
 import { planProbes } from './probe-plan.ts';
-import { withProcessSlot } from './process-slots.ts';
+import { runConfirmingTimeouts } from './confirm-timeout.ts';
 import { commandShapeProblem, runCommandCase } from './wasm3-command.ts';
 import type { Wasm3Line } from './wasm3-messages.ts';
 import { WASM3_FEATURES, wasm3Line } from './wasm3-messages.ts';
@@ -88,9 +89,11 @@ export async function createWasm3Runtime(opts: NativeRuntimeOptions): Promise<Ru
     const dir = join(root, String(n++));
     mkdirSync(dir);
     try {
-      const run = { binary: opts.binary, line, dir, budgetMs: c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS };
       const asProcess = c.features.includes('wasi') && !wasiOnRepl(c);
-      return await withProcessSlot(() => (asProcess ? runCommandCase(run, c, plan) : runReplCase({ ...run, wasi: c.features.includes('wasi') }, c, plan)));
+      return await runConfirmingTimeouts((scale) => {
+        const run = { binary: opts.binary, line, dir, budgetMs: (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) * scale };
+        return asProcess ? runCommandCase(run, c, plan) : runReplCase({ ...run, wasi: c.features.includes('wasi') }, c, plan);
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -37,7 +37,7 @@ import { commandObservation } from '../command.ts';
 import { loadProfile } from '../profiles.ts';
 import type { ProcessResult } from '../wabt.ts';
 import { mapLimit } from '../wabt.ts';
-import { withProcessSlot } from './process-slots.ts';
+import { runConfirmingTimeouts } from './confirm-timeout.ts';
 import { lowerCommand } from './lower-command.ts';
 import { decodeLowered } from './lower-records.ts';
 import type { NativeRuntimeOptions } from './options.ts';
@@ -222,7 +222,8 @@ export async function createWazeroRuntime(opts: NativeRuntimeOptions): Promise<R
     capabilities,
     version: () => Promise.resolve(opts.version),
     // one process slot per case, shared with every native runtime of the run (process-slots.ts)
-    executeAll: (cases) => mapLimit(cases, 2, (c) => withProcessSlot(() => runOnWazero(opts.binary, c))),
+    // a timeout is kept only when a re-run alone with a larger budget times out again (confirm-timeout.ts)
+    executeAll: (cases) => mapLimit(cases, 2, (c) => runConfirmingTimeouts((scale) => runOnWazero(opts.binary, scale === 1 ? c : { ...c, timeoutMs: (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) * scale }))),
     close: () => Promise.resolve(),
   };
 }

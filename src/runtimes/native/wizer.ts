@@ -19,6 +19,8 @@ import type { Capabilities, Runtime } from '../adapter.ts';
 import { loadProfile } from '../profiles.ts';
 import type { NativeRuntimeOptions } from './options.ts';
 import { runWizerCase } from './wizer-case.ts';
+import { runConfirmingTimeouts } from './confirm-timeout.ts';
+import { DEFAULT_CASE_TIMEOUT_MS } from '../../case.ts';
 import { probeWizerFeatures } from './wizer-features.ts';
 
 /** Cases run side by side; each takes a process slot per wizer process (process-slots.ts). */
@@ -45,7 +47,9 @@ export async function createWizerRuntime(opts: NativeRuntimeOptions): Promise<Ru
   const profile = loadProfile('wasmtime-wizer');
   const dir = mkdtempSync(join(tmpdir(), 'trapcheck-wizer-'));
   const context = { binary: opts.binary, dir, exitRules: profile.exitCodes, graceMs: GRACE_MS };
-  const runOne = (c: Case): Promise<Observation> => runWizerCase(c, context);
+  // a timeout is kept only when a re-run alone with a larger budget times out again (confirm-timeout.ts)
+  const runOne = (c: Case): Promise<Observation> =>
+    runConfirmingTimeouts((scale) => runWizerCase(scale === 1 ? c : { ...c, timeoutMs: (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS) * scale }, context), { slotPerProcess: true });
   return {
     name: opts.name,
     profile,
