@@ -33,9 +33,12 @@ export const exitCodeArbitrary: fc.Arbitrary<Drawn<number>> = fc.oneof(
   { weight: 2, arbitrary: u32Operand() },
 );
 
-/** The coarse range of a code, as the profiles treat it. */
-export const CODE_CLASSES = ['0', '1', '2-125', '126-255', '256+'] as const;
+/**
+ * The coarse range of a code, as the profiles treat it. `2^31+` is a negative i32: runtimes that
+ * keep the exit code as an i32 (WASIX's ExitCode) report those differently from 256..2^31-1.
+ */
+export const CODE_CLASSES = ['0', '1', '2-125', '126-255', '256-2^31-1', '2^31+'] as const;
 export function codeClass(code: number): string {
   const c = code >>> 0;
-  return c === 0 ? '0' : c === 1 ? '1' : c < 126 ? '2-125' : c < 256 ? '126-255' : '256+';
+  return c === 0 ? '0' : c === 1 ? '1' : c < 126 ? '2-125' : c < 256 ? '126-255' : c < 2 ** 31 ? '256-2^31-1' : '2^31+';
 }
