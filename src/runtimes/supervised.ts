@@ -10,6 +10,7 @@ import type { Observation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import type { ChildSpec, LineChild } from './child.ts';
 import { RespawningChild } from './respawning-child.ts';
+import { CONFIRM_SCALE } from './native/confirm-timeout.ts';
 import type { DriverMessage, Hello, RunRequest, WireCase } from './driver/wire.ts';
 import { toWire } from './driver/wire.ts';
 import { toPoolCase } from '../runtime/pool.ts';
@@ -64,12 +65,22 @@ export class SupervisedDriver {
   }
 
   private async runCase(c: Case): Promise<Observation> {
-    const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    let budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
     const wire = await wireCase(c);
-    const first = await this.attempt(wire, undefined, budget);
-    if (first.kind === 'done') return first.obs;
+    let first = await this.attempt(wire, undefined, budget);
+    let firstRunTimedOut: { step: number; confirmed: boolean; budgetScale: number } | undefined;
+    if (first.kind === 'ended' && first.outcome.kind === 'timeout') {
+      // A watchdog is not part of an expectation (DESIGN §6): a timeout that load could have caused
+      // (a loaded machine, the child's first case warming its JIT) is the verdict only if the case,
+      // run again on a fresh child with CONFIRM_SCALE times the budget, times out again.
+      const step = first.atStep;
+      budget *= CONFIRM_SCALE;
+      first = await this.attempt(wire, undefined, budget);
+      firstRunTimedOut = { step, confirmed: first.kind === 'ended' && first.outcome.kind === 'timeout', budgetScale: CONFIRM_SCALE };
+    }
+    if (first.kind === 'done') return firstRunTimedOut ? { ...first.obs, raw: { ...first.obs.raw, firstRunTimedOut } } : first.obs;
     const { outcome, atStep } = first;
-    const raw = { ended: outcome.kind, atStep };
+    const raw = { ended: outcome.kind, atStep, ...(firstRunTimedOut ? { firstRunTimedOut } : {}) };
     if (atStep <= 0) return { steps: [{ outcome }], stdout: '', stderr: '', raw };
     const prefix = await this.attempt(wire, atStep, budget);
     if (prefix.kind !== 'done') return { steps: [{ outcome: prefix.outcome }], stdout: '', stderr: '', raw: { ended: prefix.outcome.kind, atStep: prefix.atStep } };

@@ -61,6 +61,8 @@ describe('the driver: runtime', () => {
     open = await DriverRuntime.start(`driver:node ${FAKE}`);
     const [hung, after] = await open.executeAll([invoking('hang'), invoking('fine')]);
     expect(hung!.steps.map((s) => s.outcome.kind)).toEqual(['return', 'timeout']);
+    // the timeout was confirmed by a second run with twice the budget (load alone cannot make one)
+    expect(hung!.raw?.['firstRunTimedOut']).toEqual({ step: 1, confirmed: true, budgetScale: 2 });
     expect(after!.steps.map((s) => s.outcome.kind)).toEqual(['return', 'return']);
   });
 

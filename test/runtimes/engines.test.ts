@@ -54,7 +54,7 @@ describe.each(['node', 'deno', 'bun'] as const)('%s adapter', (name) => {
     expect(verdicts[1]).toBe(name === 'deno' ? 'pass' : 'imprecise');
     expect(verdicts[2]).toBe('pass');
     expect(obs[3]!.steps.map((s) => s.outcome.kind)).toEqual(['return', 'timeout']);
-    expect(obs[3]!.raw).toMatchObject({ ended: 'timeout', atStep: 1 });
+    expect(obs[3]!.raw).toMatchObject({ ended: 'timeout', atStep: 1, firstRunTimedOut: { step: 1, confirmed: true, budgetScale: 2 } });
     expect(verdicts[4]).toBe('pass');
   });
 

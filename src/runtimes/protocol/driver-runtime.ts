@@ -5,6 +5,7 @@
  * process is replaced and the run goes on. The steps before a hang are recovered by re-running
  * the case cut short on the fresh process (cases are deterministic), as the engine drivers do.
  */
+import { CONFIRM_SCALE } from '../native/confirm-timeout.ts';
 import type { Case } from '../../case.ts';
 import { DEFAULT_CASE_TIMEOUT_MS } from '../../case.ts';
 import type { Observation } from '../../observation.ts';
@@ -86,13 +87,21 @@ export class DriverRuntime implements Runtime {
   private async runCase(c: Case): Promise<Observation> {
     const unreadable = missingOutputRead(c, this.hello);
     if (unreadable) return { steps: [{ outcome: { kind: 'unsupported', feature: unreadable } }], stdout: '', stderr: '' };
-    const budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-    const first = await this.attempt(c, c.steps.length, budget);
+    let budget = c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
+    let first = await this.attempt(c, c.steps.length, budget);
+    let firstRunTimedOut: { step: number; confirmed: boolean; budgetScale: number } | undefined;
+    if (first.kind !== 'done' && first.outcome.kind === 'timeout') {
+      // a timeout that load could have caused is the verdict only if it repeats on a fresh driver with a larger budget (DESIGN §6)
+      const step = first.atStep;
+      budget *= CONFIRM_SCALE;
+      first = await this.attempt(c, c.steps.length, budget);
+      firstRunTimedOut = { step, confirmed: first.kind !== 'done' && first.outcome.kind === 'timeout', budgetScale: CONFIRM_SCALE };
+    }
     let obs: Observation;
-    if (first.kind === 'done') obs = first.obs;
+    if (first.kind === 'done') obs = firstRunTimedOut ? { ...first.obs, raw: { ...first.obs.raw, firstRunTimedOut } } : first.obs;
     else {
       const { outcome, atStep } = first;
-      const raw = { ended: outcome.kind, atStep, restarts: this.restarts };
+      const raw = { ended: outcome.kind, atStep, restarts: this.restarts, ...(firstRunTimedOut ? { firstRunTimedOut } : {}) };
       const prefix = atStep > 0 ? await this.attempt(c, atStep, budget) : undefined;
       // the prefix left the driver in the state that led to a hang or a crash: the next case gets a fresh one
       if (prefix) this.retire();
