@@ -15,6 +15,13 @@ import type { Retirement } from './runtime-budget.ts';
 import { KEEP_FAIL, KEEP_OTHER } from './state.ts';
 import { findingsPerRuntime } from './findings-table.ts';
 
+/** A rate for people: whole numbers from 10/s up, two decimals below (a slow 18-runtime campaign runs at 0.47 cases/s, not 0). */
+export function perSecond(count: number, seconds: number): number {
+  if (!(seconds > 0)) return 0;
+  const r = count / seconds;
+  return r >= 10 ? Math.round(r) : Math.round(r * 100) / 100;
+}
+
 export interface CampaignConfig {
   families: string[];
   /** Runtime specs as given (`reference`, `wasmtime=/opt/wasmtime`). */
@@ -113,7 +120,7 @@ export function buildCampaignReport(config: CampaignConfig, state: CampaignState
     stopReason: ctx.stopReason,
     digest: state.digest,
     durationMs: Math.round(state.elapsedMs),
-    casesPerSecond: seconds > 0 ? Math.round(state.cases / seconds) : 0,
+    casesPerSecond: perSecond(state.cases, seconds),
     sessions: state.sessions,
     resultsKept: {
       policy: `results[] keeps non-pass rows only: the first ${KEEP_FAIL} failures per finding signature and the first ${KEEP_OTHER} other non-pass rows per reason, in case order; the tallies count everything`,
@@ -133,7 +140,7 @@ export function buildCampaignReport(config: CampaignConfig, state: CampaignState
     seed: config.seed,
     config: { ...config, shard: formatShard(config.shard) },
     runtimes: ctx.runtimes,
-    summary: { ...state.summary, durationMs: Math.round(state.elapsedMs), casesPerSecond: seconds > 0 ? Math.round(results / seconds) : 0 },
+    summary: { ...state.summary, durationMs: Math.round(state.elapsedMs), casesPerSecond: perSecond(results, seconds) },
     families: state.families,
     perRuntime: state.perRuntime,
     coverage: state.coverage,

@@ -85,7 +85,7 @@ function formatMs(ms: number): string {
 }
 
 export function progressLine(p: Progress): string {
-  return `fuzz: ${p.cases} cases · ${Math.round(p.casesPerSecond)}/s · pass ${p.passed} · fail ${p.failed} · imprecise ${p.imprecise} · other ${p.other} · findings ${p.findings}${p.etaMs !== undefined ? ` · ETA ${formatMs(p.etaMs)}` : ''}`;
+  return `fuzz: ${p.cases} cases · ${p.casesPerSecond >= 10 ? Math.round(p.casesPerSecond) : p.casesPerSecond.toFixed(2)}/s · pass ${p.passed} · fail ${p.failed} · imprecise ${p.imprecise} · other ${p.other} · findings ${p.findings}${p.etaMs !== undefined ? ` · ETA ${formatMs(p.etaMs)}` : ''}`;
 }
 
 function configFromArgs(values: Record<string, unknown>): CampaignConfig & MutateConfig {
