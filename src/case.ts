@@ -254,6 +254,8 @@ export interface Case {
   provenance: Provenance;
   /** Coverage labels (trap kind, placement, exit site …) tallied by reports and fuzz stats. */
   tags?: Record<string, string>;
+  /** The case file it was loaded from, as shown to people: what a replay line names. */
+  file?: string;
   /** Watchdog budget for the whole case. */
   timeoutMs?: number;
 }

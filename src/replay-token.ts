@@ -89,8 +89,9 @@ export function replayTargetOf(c: Case): ReplayTarget {
   if (p.kind === 'generator') return { kind: 'generated', family: p.generator, seed: p.seed, path: parseCasePath(p.path) };
   if (p.kind === 'spec') return { kind: 'spec', file: p.file, line: p.line };
   if (p.kind === 'hand-written' && p.note.startsWith('wasi-testsuite:')) return { kind: 'suite', suite: p.note };
+  // a case loaded from disk names its own file; otherwise the corpus layout (NAME.json beside NAME.wat)
   const file = c.modules[0]?.file;
-  return { kind: 'case-file', file: file ? file.replace(/\.(wat|wasm)$/, '.json') : `${c.id}.json` };
+  return { kind: 'case-file', file: c.file ?? (file ? file.replace(/\.(wat|wasm)$/, '.json') : `${c.id}.json`) };
 }
 
 /**

@@ -3,11 +3,15 @@
  * must parse back to the same target, through a real shell's word splitting.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateCase } from '../generators/index.ts';
 import { formatCasePath, formatReplay, parseCasePath, parseReplayArgs, replayCommand, shellQuote } from '../src/replay-token.ts';
 import type { ReplayTarget } from '../src/replay-token.ts';
+import { loadCaseFile } from '../src/conformance/corpus.ts';
 
 /** How a POSIX shell splits a command line into words. */
 function shellWords(line: string): string[] {
@@ -25,6 +29,18 @@ describe('replay token', () => {
     expect(formatReplay({ kind: 'spec', file: 'spec-tests/a b.wast', line: 9 }, 'wasm3@0.9.0')).toBe("npx trapcheck spec 'spec-tests/a b.wast' --line 9 --runtime wasm3@0.9.0");
     expect(formatReplay({ kind: 'case-file', file: "it's.json" }, 'reference')).toBe("npx trapcheck replay 'it'\\''s.json'");
     expect(formatReplay({ kind: 'suite', suite: 'wasi-testsuite:/x' }, 'reference')).toBe('npx trapcheck run --suite wasi-testsuite:/x --runtime reference');
+  });
+
+  it('a case loaded from a file names that file, whatever its module is called', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapcheck-replay-'));
+    writeFileSync(join(dir, 'm.wat'), '(module (func (export "f")))');
+    const steps = [{ op: 'instantiate', expect: { outcome: { kind: 'return' } } }, { op: 'invoke', export: 'f', expect: { outcome: { kind: 'return', values: [] } } }];
+    writeFileSync(join(dir, 'my-case.json'), JSON.stringify({ schema: 'trapcheck.case/1', id: 'x', family: 'controls', module: 'm.wat', features: [], steps, provenance: { kind: 'hand-written', note: 'test' } }));
+    const c = await loadCaseFile(join(dir, 'my-case.json'));
+    expect(replayCommand(c, 'reference')).toMatch(/^npx trapcheck replay \S*my-case\.json$/);
+    // a case built in memory keeps the corpus layout: NAME.json beside NAME.wat
+    const { file: _file, ...inMemory } = c;
+    expect(replayCommand(inMemory, 'reference')).toMatch(/^npx trapcheck replay \S*\/m\.json$/);
   });
 
   it('case paths parse and format back; anything else is a usage error', () => {

@@ -234,6 +234,7 @@ export async function loadCaseFile(path: string): Promise<Case> {
     features: [...parsed.features],
     steps: parsed.steps,
     provenance: parsed.provenance,
+    file: shown,
   };
   if (parsed.wasi !== undefined) c.wasi = parsed.wasi;
   if (parsed.component !== undefined) c.component = parsed.component;
