@@ -6,12 +6,13 @@
  * line prints it). After a run the tag is the schedule actually followed (seed + choice list), so
  * report.json, the repro bundle and the printed replay command all reproduce the same
  * interleaving. `--schedules N` runs each threads case under N seeded schedules; the results of
- * one case are folded into one (the first failing schedule, else the first) that lists the set
+ * one case are folded into one (the worst verdict, the first of equals) that lists the set
  * of observed outcomes.
  */
 import type { Case } from '../case.ts';
 import { usageError } from '../errors.ts';
 import { formatOutcome } from '../outcome.ts';
+import type { Observation } from '../observation.ts';
 import type { CaseResult } from '../result.ts';
 import { parseSchedule, scheduleSeed } from '../runtime/threads/sched/schedule.ts';
 import { intOption } from './args.ts';
@@ -75,6 +76,17 @@ export function recordSchedule(r: CaseResult): void {
 
 const RANK: Record<string, number> = { fail: 0, imprecise: 1, 'known-divergence': 2, pass: 3, skip: 4 };
 
+/** Whether verdict `a` is worse than `b`: the one a case's schedules are folded into. */
+export function worseVerdict(a: string, b: string): boolean {
+  return (RANK[a] ?? 5) < (RANK[b] ?? 5);
+}
+
+/** The outcome of an observation's last step, as the set of observed outcomes lists it. */
+export function lastStepOutcome(o: Observation): string | undefined {
+  const last = o.steps.at(-1);
+  return last ? formatOutcome(last.outcome) : undefined;
+}
+
 /**
  * One result per (case, runtime) out of the N per schedule (adjacent, in case order): the worst
  * verdict (its schedule replays it), tagged with the number of schedules and the set of outcomes
@@ -83,38 +95,33 @@ const RANK: Record<string, number> = { fail: 0, imprecise: 1, 'known-divergence'
 export function foldSchedules(results: readonly CaseResult[], t: ThreadScheduling): CaseResult[] {
   if (t.schedules <= 1) return [...results];
   const out: CaseResult[] = [];
-  const groups = new Map<string, { best: CaseResult; outcomes: Set<string>; runs: number }>();
+  const groups = new Map<string, { at: number; outcomes: Set<string>; runs: number }>();
   for (const r of results) {
     if (!isThreads(r.case)) {
       out.push(r);
       continue;
     }
     const key = `${r.case.id}\u0000${r.runtime}`;
-    const g = groups.get(key);
     const outcome = lastOutcome(r);
+    const g = groups.get(key);
     if (!g) {
-      const entry = { best: r, outcomes: new Set(outcome ? [outcome] : []), runs: 1 };
-      groups.set(key, entry);
+      groups.set(key, { at: out.length, outcomes: new Set(outcome ? [outcome] : []), runs: 1 });
       out.push(r);
       continue;
     }
     g.runs++;
     if (outcome) g.outcomes.add(outcome);
-    if ((RANK[r.verdict.verdict] ?? 5) < (RANK[g.best.verdict.verdict] ?? 5)) {
-      out[out.indexOf(g.best)] = r;
-      g.best = r;
-    }
+    if (worseVerdict(r.verdict.verdict, out[g.at]!.verdict.verdict)) out[g.at] = r;
   }
   for (const g of groups.values()) {
-    const i = out.indexOf(g.best);
-    out[i] = { ...g.best, case: { ...g.best.case, tags: { ...g.best.case.tags, schedules: String(g.runs), outcomes: [...g.outcomes].sort().join(' | ') } } };
+    const best = out[g.at]!;
+    out[g.at] = { ...best, case: { ...best.case, tags: { ...best.case.tags, schedules: String(g.runs), outcomes: [...g.outcomes].sort().join(' | ') } } };
   }
   return out;
 }
 
 /** The observed outcome of the case's last step (recorded for every verdict, from the observation or the verdict). */
 function lastOutcome(r: CaseResult): string | undefined {
-  const steps = r.observation?.steps;
-  if (steps && steps.length) return formatOutcome(steps[steps.length - 1]!.outcome);
+  if (r.observation?.steps.length) return lastStepOutcome(r.observation);
   return r.verdict.observed ?? (r.verdict.verdict === 'pass' ? r.verdict.expected : undefined);
 }
