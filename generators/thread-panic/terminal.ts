@@ -20,6 +20,7 @@ import type { BModule, Expr } from '../../src/wasm/builder.ts';
 import { binaryen, i64c } from '../../src/wasm/builder.ts';
 import { boundaryOffset, boundaryValue, i64Operand, u32Operand, VALUE_CLASSES } from '../values.ts';
 import { SPECIAL_CODES } from '../wasi-exit.ts';
+import { CODE_CLASSES, codeClass } from '../wasi-exit/codes.ts';
 import { c32, FOREVER, PAGE, SCRATCH } from './helpers.ts';
 import type { Terminator, TrapOperands } from './params.ts';
 import { MISALIGNED_BASES } from './params.ts';
@@ -37,11 +38,9 @@ const DIV_OPS = ['div_s', 'div_u', 'rem_s', 'rem_u'] as const;
 const OOB_ACCESS = [1, 2, 4, 8] as const;
 const ATOMIC_ACCESS = [2, 4, 8] as const;
 
-export const EXIT_CODE_CLASSES = ['0', '1', '2-125', '126-255', '256+'] as const;
-export function exitCodeClass(code: number): string {
-  const c = code >>> 0;
-  return c === 0 ? '0' : c === 1 ? '1' : c < 126 ? '2-125' : c < 256 ? '126-255' : '256+';
-}
+/** The exit-code classes are wasi-exit's `code-class` (one definition: 2^31+ is a negative i32 to some runtimes). */
+export const EXIT_CODE_CLASSES = CODE_CLASSES;
+export const exitCodeClass = codeClass;
 
 /** Tag values the terminators can emit (a family's `declares`). */
 export const TERMINAL_DECLARES: Record<string, readonly string[]> = {

@@ -15,96 +15,20 @@ import { readSignatures } from '../../wasm/signatures.ts';
 import { assembleText, disassemble } from './assemble.ts';
 import type { SpecFeature } from './features.ts';
 import { detectBinaryFeatures, detectFeatures, importedModules, SPEC_FEATURES } from './features.ts';
-import { constHasNan, formatConst, formatPattern, patternAsValue, patternHasNan, trapKindsFor } from './patterns.ts';
-import type { Action, Assertion, AssertionType, Command, Const, ModuleCommand, ResultPattern, Script } from './script.ts';
+import { constHasNan, patternAsValue, patternHasNan, trapKindsFor } from './patterns.ts';
+import type { Action, Assertion, Command, Const, ModuleCommand, ResultPattern, Script } from './script.ts';
 import type { SList, SNode } from './sexpr.ts';
 import { readSExprs, SourceText } from './sexpr.ts';
 import type { ResultLayout, WrapperCall } from './wrapper.ts';
 import { textFormatError } from './text-checks.ts';
 import { buildWrapper, isWasmConstant } from './wrapper.ts';
+import { commandText, expectedText } from './command-text.ts';
+import type { AssertionPlan, Check, CommandPlan, ConvertedScript, ConvertOptions, Decided, StepOrigin } from './conversion-plan.ts';
+import { JS_BOUNDARY, TEXT_ASSEMBLER } from './conversion-plan.ts';
 
-/** How the deciding step's observation is judged. */
-export type Check =
-  | { kind: 'return'; results: ResultPattern[]; wrapper?: ResultLayout[] }
-  /** `kinds` undefined: the message names no TrapKind, so any trap passes (judged by outcome kind). */
-  | { kind: 'trap'; kinds: TrapKind[] | undefined }
-  | { kind: 'rejected'; stage: 'malformed' | 'invalid' | 'unlinkable' };
-
-/** The skip reason for actions whose values are GC references (no JS-boundary form, not wrapped). */
-export const JS_BOUNDARY = 'GC reference values (JS boundary)';
-
-/** The skip reason for modules our text assembler cannot read. */
-export const TEXT_ASSEMBLER = 'text assembler (wabt 1.0.39, wasm-tools fallback)';
-
-export interface Decided {
-  verdict: 'pass' | 'fail' | 'skip';
-  reason: string;
-  observed?: string;
-  /** Skips: the proposal the runtime lacks. */
-  feature?: string;
-}
-
-export interface AssertionPlan {
-  /** 0-based position among the file's assertions. */
-  ordinal: number;
-  line: number;
-  /** `file:line` */
-  at: string;
-  command: AssertionType;
-  /** Human form of what must happen. */
-  expected: string;
-  /** The script's failure message (assert_trap, assert_invalid …). */
-  message?: string;
-  /** Decided at conversion time: no step. */
-  decided?: Decided;
-  /**
-   * The instance's state is shared with a module that was skipped (it imports the instance's
-   * table/memory/globals and could have changed them): a failure here becomes this skip.
-   */
-  taint?: Decided;
-  /** The step whose observation decides the assertion. */
-  step?: number;
-  /** Steps that must have succeeded first (the instance's instantiation, wrapper set-up). */
-  deps: number[];
-  check?: Check;
-}
-
-/** A non-assertion command (module, register, bare invoke): failures are listed, never counted as assertions. */
-export interface CommandPlan {
-  line: number;
-  at: string;
-  what: string;
-  step?: number;
-  deps: number[];
-  decided?: Decided;
-}
-
-export interface StepOrigin {
-  line: number;
-  what: string;
-}
-
-export interface ConvertedScript {
-  file: string;
-  case: Case;
-  assertions: AssertionPlan[];
-  commands: CommandPlan[];
-  /** Per step: the script line it came from (for dependency messages). */
-  origins: StepOrigin[];
-}
-
-export interface ConvertOptions {
-  /** Proposals the runtime compiles (from probeFeatures). */
-  supported: ReadonlySet<SpecFeature>;
-  /** Keep the script up to this line and plan only the assertion(s) on it (replay). */
-  line?: number;
-  /** Watchdog budget for the whole script. */
-  timeoutMs?: number;
-  /** The runtime carries every number bit-exactly (Capabilities.exactValues): never wrap. */
-  exactValues?: boolean;
-  /** `compile` steps cannot share the script's case (Capabilities.compileAlone). */
-  compileAlone?: boolean;
-}
+// the conversion's types were declared here: their importers keep this path
+export type { AssertionPlan, Check, CommandPlan, ConvertedScript, ConvertOptions, Decided, StepOrigin } from './conversion-plan.ts';
+export { JS_BOUNDARY, TEXT_ASSEMBLER } from './conversion-plan.ts';
 
 /** Priority when a module needs several missing proposals: the most fundamental is named first. */
 const FEATURE_PRIORITY: readonly SpecFeature[] = ['gc', 'exnref', 'function-references', 'memory64', 'table64', 'multi-memory', 'relaxed-simd', 'wide-arithmetic', 'custom-page-sizes', 'extended-const', 'threads', 'exceptions', 'tail-call', 'simd'];
@@ -572,48 +496,6 @@ function toWasmValue(c: Const, type: SigType): WasmValue {
       return { type: 'externref', value: String(c.index) };
     case 'v128':
       throw new Error('v128 arguments go through wrapper modules');
-  }
-}
-
-function actionText(a: Action): string {
-  const target = a.module ? `${a.module} ` : '';
-  if (a.type === 'get') return `get ${target}"${a.field}"`;
-  return `invoke ${target}"${a.field}"${a.args.length ? ` ${a.args.map(formatConst).join(' ')}` : ''}`;
-}
-
-function expectedText(a: Assertion): string {
-  switch (a.type) {
-    case 'assert_return':
-      return `${actionText(a.action)} returns [${a.results.map(formatPattern).join(', ')}]`;
-    case 'assert_trap':
-      return `${actionText(a.action)} traps "${a.message}"`;
-    case 'assert_exhaustion':
-      return `${actionText(a.action)} exhausts the stack ("${a.message}")`;
-    case 'assert_exception':
-      return `${actionText(a.action)} throws an exception`;
-    case 'assert_trap_module':
-      return `module instantiation traps "${a.message}"`;
-    case 'assert_malformed':
-      return `module rejected as malformed ("${a.message}")`;
-    case 'assert_invalid':
-      return `module rejected as invalid ("${a.message}")`;
-    case 'assert_unlinkable':
-      return `module rejected as unlinkable ("${a.message}")`;
-    case 'assert_uninstantiable':
-      return `module instantiation traps ("${a.message}")`;
-  }
-}
-
-function commandText(c: Exclude<Command, { type: 'assertion' }>): string {
-  switch (c.type) {
-    case 'module':
-      return `module${c.definition ? ' definition' : ''}${c.name ? ` ${c.name}` : ''} (${c.source.kind})`;
-    case 'instance':
-      return `module instance${c.name ? ` ${c.name}` : ''}${c.module ? ` ${c.module}` : ''}`;
-    case 'register':
-      return `register "${c.as}"${c.name ? ` ${c.name}` : ''}`;
-    case 'action':
-      return actionText(c.action);
   }
 }
 

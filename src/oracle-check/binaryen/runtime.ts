@@ -10,6 +10,7 @@
  * progress gets that outcome and a new process continues after it. A watchdog kills a process
  * that prints nothing for the case's time budget: the case in progress is a `timeout`.
  */
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import type { Profile } from '../../profile.ts';
 import type { Capabilities, Runtime } from '../../runtimes/adapter.ts';
 import { NODE_MODULES, findBinary } from '../../runtimes/binaries.ts';
 import { WABT_FEATURES, mapLimit } from '../../runtimes/wabt.ts';
+import { trackChild } from '../child-reaper.ts';
 import { planShellRun } from './plan.ts';
 import type { PlannedCase } from './script.ts';
 import { caseObservation, shellScript, splitOutput } from './script.ts';
@@ -52,7 +54,12 @@ interface ShellRun {
 
 function runShell(command: string, file: string, idleMs: number): Promise<ShellRun> {
   return new Promise((resolve) => {
+    // a SIGTERM / SIGINT of trapcheck kills the shell too (it would run its script on as an
+    // orphan); tracked before the spawn, so that a signal arriving during it is ours, not fatal at once
+    let shell: ChildProcess | undefined;
+    const untrack = trackChild({ kill: () => shell?.kill('SIGKILL') });
     const p = spawn(command, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    shell = p;
     let stdout = '';
     let stderr = '';
     let idle = false;
@@ -77,6 +84,7 @@ function runShell(command: string, file: string, idleMs: number): Promise<ShellR
     });
     p.on('error', (e) => ((stderr += e.message), undefined));
     p.on('close', (code) => {
+      untrack();
       clearTimeout(timer);
       resolve({ stdout, stderr, code: stderr.includes(ALL_PASSED) ? 0 : code, idle });
     });
