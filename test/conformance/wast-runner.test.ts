@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpecFileResult } from '../../src/conformance/wast/index.ts';
-import { runSpec } from '../../src/conformance/wast/index.ts';
+import { runSpec, specFiles } from '../../src/conformance/wast/index.ts';
+import { looksBinary } from '../../src/conformance/wast/runner.ts';
 import type { Runtime } from '../../src/runtimes/adapter.ts';
 import { createReferenceRuntime } from '../../src/runtimes/reference.ts';
 
@@ -139,5 +140,28 @@ describe('runSpec on the reference runtime', () => {
     const f = await run('(module)\n(assert_return (invoke "f" (i32.const 99999999999)))');
     expect(f.error).toMatch(/s\d+\.wast:2:39: integer constant out of range for i32/);
     expect(f.assertions).toBe(0);
+  });
+});
+
+describe('specFiles: a script named on the command line', () => {
+  it('accepts a text script whose comment holds every control byte (as the core suite comments.wast does)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trapcheck-spec-files-'));
+    try {
+      const script = join(dir, 'comments.wast');
+      const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\x7f';
+      writeFileSync(script, `(module)\n${';; padding line of an ordinary script\n'.repeat(16)}(;${controls};)\n(assert_return (invoke "f"))\n`);
+      expect(specFiles([script])).toEqual([script]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('tells binary data from text: invalid UTF-8 or mostly control bytes', () => {
+    expect(looksBinary(new TextEncoder().encode('(module (func))\n'))).toBe(false);
+    expect(looksBinary(new TextEncoder().encode('(; é ü ;)'))).toBe(false);
+    // a read cut in the middle of a two-byte character is still text
+    expect(looksBinary(new TextEncoder().encode('(; é').subarray(0, 5))).toBe(false);
+    expect(looksBinary(new Uint8Array([0x28, 0x6d, 0xff, 0x29]))).toBe(true);
+    expect(looksBinary(new Uint8Array([1, 2, 3, 0x41, 0, 0, 0, 0x42]))).toBe(true);
   });
 });

@@ -154,7 +154,26 @@ function checkScriptText(path: string): void {
     throw new TrapcheckError('IO', `${path}: cannot read (${e instanceof Error ? e.message : String(e)})`);
   }
   const wasm = head.length >= 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
-  if (wasm || head.includes(0)) throw new TrapcheckError('USAGE', `${path}: not a .wast script (${wasm ? 'a binary wasm module' : 'binary data'})`);
+  if (wasm || looksBinary(head)) throw new TrapcheckError('USAGE', `${path}: not a .wast script (${wasm ? 'a binary wasm module' : 'binary data'})`);
+}
+
+/**
+ * Binary data, as opposed to a script: not UTF-8, or mostly control bytes. A single NUL does not
+ * decide it: the official core suite's comments.wast holds every control byte inside a comment.
+ */
+export function looksBinary(head: Uint8Array): boolean {
+  // a read cut mid-character must not count as invalid UTF-8
+  let end = head.length;
+  for (let back = 0; back < 3 && end > 0 && (head[end - 1]! & 0xc0) === 0x80; back++) end--;
+  if (end > 0 && head[end - 1]! >= 0xc0) end--;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+  } catch {
+    return true;
+  }
+  let control = 0;
+  for (const b of head) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) control++;
+  return control * 10 > head.length;
 }
 
 function emptyTally(): SpecTally {
