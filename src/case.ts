@@ -76,6 +76,14 @@ export interface AllowedOutcome {
   stderr?: string;
 }
 
+/**
+ * Whether a runtime must capture `stream` for a step: the step states it, or a member of its
+ * allowed set does (a racing step that is not the case's last is judged on its streams too).
+ */
+export function expectsStream(exp: Expectation, stream: 'stdout' | 'stderr'): boolean {
+  return exp[stream] !== undefined || (exp.anyOf?.some((member) => member[stream] !== undefined) ?? false);
+}
+
 export interface Expectation {
   outcome?: ExpectedOutcome;
   /**

@@ -7,6 +7,7 @@
  * are one host each in src/runtime/hosts/; this file routes steps to them.
  */
 import type { Step } from '../case.ts';
+import { expectsStream } from '../case.ts';
 import type { Observation, StepObservation } from '../observation.ts';
 import type { Outcome } from '../outcome.ts';
 import { COMPONENT_STEP_OPS } from '../component/steps.ts';
@@ -114,7 +115,7 @@ export class CaseRun {
   step(step: Step): StepObservation {
     const outcome = this.process.ended() ?? this.outcomeOf(step);
     const exp = step.expect;
-    if (exp.memory === undefined && exp.globals === undefined && exp.stdout === undefined && exp.stderr === undefined && exp.processes === undefined && exp.fuel === undefined) return { outcome };
+    if (exp.memory === undefined && exp.globals === undefined && !expectsStream(exp, 'stdout') && !expectsStream(exp, 'stderr') && exp.processes === undefined && exp.fuel === undefined) return { outcome };
     return this.observe(step, outcome);
   }
 
@@ -174,8 +175,8 @@ export class CaseRun {
       exportSigs: (inst) => this.modules.signatures(inst.moduleIndex).exports,
       values: this.values,
     });
-    if (exp.stdout !== undefined) obs.stdout = this.stdout;
-    if (exp.stderr !== undefined) obs.stderr = this.stderr;
+    if (expectsStream(exp, 'stdout')) obs.stdout = this.stdout;
+    if (expectsStream(exp, 'stderr')) obs.stderr = this.stderr;
     return obs;
   }
 }

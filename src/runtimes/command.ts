@@ -6,6 +6,7 @@
  * before `_start` unless its start section did, and start-section cases are a single step).
  */
 import type { Case } from '../case.ts';
+import { expectsStream } from '../case.ts';
 import type { Observation, StepObservation } from '../observation.ts';
 import type { Outcome, TrapKind } from '../outcome.ts';
 import { TRAP_KINDS } from '../outcome.ts';
@@ -14,8 +15,8 @@ export function commandObservation(c: Case, end: Outcome, stdout: string, stderr
   const steps: StepObservation[] = c.steps.map((step, i) => {
     const last = i === c.steps.length - 1;
     const obs: StepObservation = { outcome: last ? end : { kind: 'return', values: [] } };
-    if (step.expect.stdout !== undefined) obs.stdout = last ? stdout : '';
-    if (step.expect.stderr !== undefined) obs.stderr = last ? stderr : '';
+    if (expectsStream(step.expect, 'stdout')) obs.stdout = last ? stdout : '';
+    if (expectsStream(step.expect, 'stderr')) obs.stderr = last ? stderr : '';
     return obs;
   });
   return { steps, stdout, stderr, raw };

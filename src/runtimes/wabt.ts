@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Case, Step } from '../case.ts';
-import { DEFAULT_CASE_TIMEOUT_MS } from '../case.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, expectsStream } from '../case.ts';
 import type { Feature } from '../features.ts';
 import type { Observation, StepObservation } from '../observation.ts';
 import type { Outcome, TrapKind, WasmValue } from '../outcome.ts';
@@ -271,8 +271,8 @@ export function readWabtOutput(c: Case, plan: WabtPlan, r: ProcessResult): Obser
         return { offset: region.offset, hex };
       });
     }
-    if (step.expect.stdout !== undefined) obs.stdout = '';
-    if (step.expect.stderr !== undefined) obs.stderr = '';
+    if (expectsStream(step.expect, 'stdout')) obs.stdout = '';
+    if (expectsStream(step.expect, 'stderr')) obs.stderr = '';
     steps.push(obs);
   }
   return { steps, stdout: '', stderr: '', raw };

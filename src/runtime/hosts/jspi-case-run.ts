@@ -10,6 +10,7 @@
  * promise it waits on (JspiCancelStep); both are `cancelled`, since the host cancelled the call.
  */
 import type { Step } from '../../case.ts';
+import { expectsStream } from '../../case.ts';
 import type { StepObservation } from '../../observation.ts';
 import type { Outcome } from '../../outcome.ts';
 import type { SigType } from '../../wasm/signatures.ts';
@@ -224,8 +225,8 @@ export class JspiCaseRun {
       exportSigs: (inst) => this.modules.signatures(inst.moduleIndex).exports,
       values: this.values,
     });
-    if (exp.stdout !== undefined) obs.stdout = this.stdout;
-    if (exp.stderr !== undefined) obs.stderr = this.stderr;
+    if (expectsStream(exp, 'stdout')) obs.stdout = this.stdout;
+    if (expectsStream(exp, 'stderr')) obs.stderr = this.stderr;
     return obs;
   }
 }

@@ -8,6 +8,7 @@
  *     `WASM module … failed: <text>` on stdout;
  *   - iwasm's log lines (`[time - tid]: …`) are interleaved on stdout and removed.
  */
+import { expectsStream } from '../../case.ts';
 import { basename } from 'node:path';
 import type { Case } from '../../case.ts';
 import type { Observation, StepObservation } from '../../observation.ts';
@@ -39,8 +40,8 @@ export function readCommandEnd(c: Case, r: ReplEnd): Observation {
   const raw: Record<string, unknown> = { exitCode: r.code, signal: r.signal, ...(logs.length ? { iwasmLog: logs } : {}) };
   const observe = (k: number, outcome: Outcome, stdout: string, stderr = r.stderr): StepObservation => {
     const obs: StepObservation = { outcome };
-    if (c.steps[k]!.expect.stdout !== undefined) obs.stdout = stdout;
-    if (c.steps[k]!.expect.stderr !== undefined) obs.stderr = stderr;
+    if (expectsStream(c.steps[k]!.expect, 'stdout')) obs.stdout = stdout;
+    if (expectsStream(c.steps[k]!.expect, 'stderr')) obs.stderr = stderr;
     return obs;
   };
   if (r.code === IWASM_LOAD_FAILURE_STATUS && !r.timedOut) {

@@ -16,6 +16,7 @@
  *     `start` step) ends it the same way, with status 0;
  *   - load / instantiate failures end the process before the first prompt (rc 255).
  */
+import { expectsStream } from '../../case.ts';
 import type { Case } from '../../case.ts';
 import type { Observation, StepObservation } from '../../observation.ts';
 import type { Outcome } from '../../outcome.ts';
@@ -140,8 +141,8 @@ class CaseRun {
   observe(k: number, outcome: Outcome, extra: Partial<StepObservation> = {}): StepObservation {
     const step = this.c.steps[k]!;
     const obs: StepObservation = { outcome, ...extra };
-    if (step.expect.stdout !== undefined) obs.stdout = this.stdout;
-    if (step.expect.stderr !== undefined) obs.stderr = this.stderr;
+    if (expectsStream(step.expect, 'stdout')) obs.stdout = this.stdout;
+    if (expectsStream(step.expect, 'stderr')) obs.stderr = this.stderr;
     return obs;
   }
 

@@ -20,6 +20,7 @@
  * later step. Those are reported as not observable (the judge: `skip` with the reason), never as
  * a pass. A `start` step ends the command too (returning from `_start` is `exit 0`).
  */
+import { expectsStream } from '../../case.ts';
 import type { Case } from '../../case.ts';
 import { appendToModule } from '../../wasm/append.ts';
 import { UnknownInstruction } from '../../wasm/instructions.ts';
@@ -107,7 +108,7 @@ function lower(c: Case): LoweredCommand {
       return { func: funcOf(r.export), args: r.args, results: r.results, ...(width ? { bounds: { address: r.args[0]!.bits, width } } : {}) };
     }),
   }));
-  const mirrorStderr = c.steps.some((s) => s.expect.stderr !== undefined);
+  const mirrorStderr = c.steps.some((s) => expectsStream(s.expect, 'stderr'));
   const start = startFunctions({ fdWrite: imported.index, firstFunction: after.funcs.length, firstType: after.typeCount, steps: code, mirrorStderr });
   const bytes = appendToModule(imported.bytes, { types: start.types, functions: start.functions, globals: [], exports: [{ name: '_start', kind: 'func', index: start.start }] });
   return { bytes, steps, plan, mirrorStderr };

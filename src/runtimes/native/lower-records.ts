@@ -11,6 +11,7 @@
  * later step never ran on that instance: it is reported `unsupported` with that reason, so the
  * case is never a pass on steps nobody saw.
  */
+import { expectsStream } from '../../case.ts';
 import type { Case } from '../../case.ts';
 import type { Observation, StepObservation } from '../../observation.ts';
 import type { Outcome } from '../../outcome.ts';
@@ -90,8 +91,8 @@ export function decodeLowered(c: Case, lowered: LoweredCommand, end: CommandEnd)
       const raw = values(TAG.read, k);
       const reads = lowered.plan.steps[k]!.reads.map((_, j) => (raw[j] === undefined ? [] : [raw[j]!]));
       Object.assign(obs, lowered.plan.decodeReads(k, reads));
-      if (step.expect.stdout !== undefined) obs.stdout = out.text.slice(0, out.endAt.get(k));
-      if (step.expect.stderr !== undefined) obs.stderr = err ? stderrText.slice(0, err.endAt.get(k)) : stderrText;
+      if (expectsStream(step.expect, 'stdout')) obs.stdout = out.text.slice(0, out.endAt.get(k));
+      if (expectsStream(step.expect, 'stderr')) obs.stderr = err ? stderrText.slice(0, err.endAt.get(k)) : stderrText;
       // `_start` returning is the command's end: exit 0, and nothing runs after it
       if (step.op === 'start') {
         obs.outcome = { kind: 'exit', code: 0 };
@@ -105,8 +106,8 @@ export function decodeLowered(c: Case, lowered: LoweredCommand, end: CommandEnd)
     else if (has(TAG.actionDone, k)) obs.outcome = { kind: 'crash', detail: `the lowered command ended (${formatOutcome(end.outcome)}) while reading the state after step ${k}` };
     else obs.outcome = end.outcome;
     obs.unobservable = `the process ended at this step (${formatOutcome(end.outcome)}): the instance's state after it cannot be read`;
-    if (step.expect.stdout !== undefined) obs.stdout = out.text;
-    if (step.expect.stderr !== undefined) obs.stderr = stderrText;
+    if (expectsStream(step.expect, 'stdout')) obs.stdout = out.text;
+    if (expectsStream(step.expect, 'stderr')) obs.stderr = stderrText;
     steps.push(obs);
   }
   if (ended === undefined && !(end.outcome.kind === 'exit' && end.outcome.code === 0)) {

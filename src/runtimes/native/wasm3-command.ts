@@ -13,6 +13,7 @@
  * After an exit every later step observes that exit (the process is gone: README, case format);
  * after any other end a later step cannot run on a process runtime and is `unsupported`.
  */
+import { expectsStream } from '../../case.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Case } from '../../case.ts';
@@ -132,7 +133,7 @@ export async function runCommandCase(run: Wasm3Run, c: Case, plan: ProbePlan): P
 
 function observe(c: Case, k: number, outcome: Outcome, stdout: string, stderr: string): StepObservation {
   const obs: StepObservation = { outcome };
-  if (c.steps[k]!.expect.stdout !== undefined) obs.stdout = stdout;
-  if (c.steps[k]!.expect.stderr !== undefined) obs.stderr = stderr;
+  if (expectsStream(c.steps[k]!.expect, 'stdout')) obs.stdout = stdout;
+  if (expectsStream(c.steps[k]!.expect, 'stderr')) obs.stderr = stderr;
   return obs;
 }

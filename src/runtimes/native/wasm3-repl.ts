@@ -13,6 +13,7 @@
  * The REPL cannot show proc_exit (it drops trapExit silently) and reads arguments with
  * strtoul base 10, which is why every call is a nullary wrapper or an unsigned address.
  */
+import { expectsStream } from '../../case.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Case } from '../../case.ts';
@@ -170,7 +171,7 @@ export async function runReplCase(run: Wasm3Run, c: Case, plan: ProbePlan): Prom
 
 /** A core case writes nothing: its stdout / stderr expectations see empty streams. */
 function withOutput(step: Case['steps'][number], obs: StepObservation): StepObservation {
-  if (step.expect.stdout !== undefined) obs.stdout = '';
-  if (step.expect.stderr !== undefined) obs.stderr = '';
+  if (expectsStream(step.expect, 'stdout')) obs.stdout = '';
+  if (expectsStream(step.expect, 'stderr')) obs.stderr = '';
   return obs;
 }

@@ -19,7 +19,7 @@
  * same exit, as on the reference runtime.
  */
 import type { Case, Step } from '../../case.ts';
-import { DEFAULT_CASE_TIMEOUT_MS } from '../../case.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, expectsStream } from '../../case.ts';
 import type { Observation, StepObservation } from '../../observation.ts';
 import type { Outcome } from '../../outcome.ts';
 import { appendToModule } from '../../wasm/append.ts';
@@ -287,8 +287,8 @@ class CaseDriver {
       }
     }
     const now = output ?? this.outputNow();
-    if (exp.stdout !== undefined) obs.stdout = now.stdout;
-    if (exp.stderr !== undefined) obs.stderr = now.stderr;
+    if (expectsStream(exp, 'stdout')) obs.stdout = now.stdout;
+    if (expectsStream(exp, 'stderr')) obs.stderr = now.stderr;
     return obs;
   }
 

@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Case, Expectation, Step } from '../../case.ts';
-import { DEFAULT_CASE_TIMEOUT_MS } from '../../case.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, expectsStream } from '../../case.ts';
 import type { WireCase, WireRead, WireStep } from './messages.ts';
 import { toWireValue } from './wire-value.ts';
 
@@ -14,8 +14,8 @@ function readOf(exp: Expectation): WireRead | undefined {
   const read: WireRead = {};
   if (exp.memory) read.memory = exp.memory.map((r) => ({ offset: r.offset, length: r.hex.length / 2 }));
   if (exp.globals) read.globals = Object.keys(exp.globals);
-  if (exp.stdout !== undefined) read.stdout = true;
-  if (exp.stderr !== undefined) read.stderr = true;
+  if (expectsStream(exp, 'stdout')) read.stdout = true;
+  if (expectsStream(exp, 'stderr')) read.stderr = true;
   return Object.keys(read).length ? read : undefined;
 }
 
