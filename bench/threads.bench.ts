@@ -5,14 +5,21 @@
  * worker), alternated in rounds; the CPU time per case of both (process-wide, workers included:
  * on a shared machine wall time also counts other people's load); the deadlock-report latency
  * (one generated deadlock case alone, median); and how many seeded schedules the explorer needs
- * to find a planted interleaving bug (test/runtime/threads/planted-fault.ts).
+ * to find a planted interleaving bug (test/runtime/threads/planted-fault.ts), and how many the
+ * depth-first search (`--schedules dfs`) runs before it and in all.
  *
  * Goals: scheduler ≥ 2× the pooled path's cases/s; deadlock report ≤ 1 ms median.
  */
 import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { WorkerPool } from '../src/runtime/pool.ts';
-import { explore, faultyRuntime, plantedCase } from '../test/runtime/threads/planted-fault.ts';
+import { judge } from '../src/judge.ts';
+import { executeCase } from '../src/runtime/exec.ts';
+import { toPoolCase } from '../src/runtime/pool.ts';
+import { exploreDfs, parseProbe, probeToken } from '../src/runtime/threads/sched/dfs.ts';
+import { formatSchedule, scheduleSeed } from '../src/runtime/threads/sched/schedule.ts';
+import { loadReferenceProfile } from '../src/runtimes/reference.ts';
+import { explore, faultyRuntime, plantedCase, replaySchedule } from '../test/runtime/threads/planted-fault.ts';
 import type { BenchRow } from './harness.ts';
 
 const BATCH = 200;
@@ -85,8 +92,30 @@ export default async function threads(): Promise<BenchRow[]> {
       opsPerSec: (found.runs * 1000) / exploreMs,
       note: found.failing ? `found after ${found.runs} schedules: ${found.failing.schedule}` : `NOT found in ${found.runs} schedules`,
     };
-    return [...throughput, ...latency, planted];
+    return [...throughput, ...latency, planted, await dfsPlanted()];
   } finally {
     await pool.close();
   }
+}
+
+/** `--schedules dfs` on the planted bug, in-process: the whole space, and where the first failure sits in it. */
+async function dfsPlanted(): Promise<BenchRow> {
+  const c = plantedCase();
+  const seed = scheduleSeed(c.id);
+  const t0 = performance.now();
+  const found = await exploreDfs(async (prefix) => {
+    const o = executeCase({ ...toPoolCase(c), schedule: probeToken(seed, prefix) }, { threads: faultyRuntime });
+    return parseProbe(String(o.raw!['schedule']))!;
+  }, 1000);
+  const ms = performance.now() - t0;
+  const profile = loadReferenceProfile();
+  const first = found.schedules.findIndex((s) => judge(c, replaySchedule(c, formatSchedule(seed, s), faultyRuntime), profile).verdict === 'fail');
+  const n = found.schedules.length;
+  return {
+    group: 'exploration',
+    name: 'depth-first search of the planted case (--schedules dfs)',
+    meanNs: (ms * 1e6) / n,
+    opsPerSec: (n * 1000) / ms,
+    note: `${found.complete ? 'complete' : 'cut'} after ${n} schedules; first failing: #${first + 1}`,
+  };
 }

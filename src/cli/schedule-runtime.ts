@@ -9,17 +9,17 @@ import type { Case } from '../case.ts';
 import { judge } from '../judge.ts';
 import type { Observation } from '../observation.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
-import type { ThreadScheduling } from './thread-schedules.ts';
+import type { ProbeRunner, ThreadScheduling } from './thread-schedules.ts';
 import { lastStepOutcome, scheduledCases, worseVerdict } from './thread-schedules.ts';
 
-async function variantsOf(c: Case, t: ThreadScheduling): Promise<Case[]> {
+async function variantsOf(c: Case, t: ThreadScheduling, probe: ProbeRunner): Promise<Case[]> {
   const out: Case[] = [];
-  for await (const v of scheduledCases([c], t)) out.push(v);
+  for await (const v of scheduledCases([c], t, probe)) out.push(v);
   return out;
 }
 
 export function exploringSchedules(inner: Runtime, t: ThreadScheduling): Runtime {
-  if (inner.name !== 'reference' || (t.schedules <= 1 && !t.real && t.schedule === undefined)) return inner;
+  if (inner.name !== 'reference' || (t.schedules <= 1 && !t.dfs && !t.real && t.schedule === undefined)) return inner;
   return {
     name: inner.name,
     profile: inner.profile,
@@ -30,7 +30,7 @@ export function exploringSchedules(inner: Runtime, t: ThreadScheduling): Runtime
       const expanded: Case[] = [];
       const spans: Array<[number, number]> = [];
       for (const c of cases) {
-        const variants = await variantsOf(c, t);
+        const variants = await variantsOf(c, t, (cs) => inner.executeAll(cs));
         spans.push([expanded.length, variants.length]);
         expanded.push(...variants);
       }
@@ -38,6 +38,9 @@ export function exploringSchedules(inner: Runtime, t: ThreadScheduling): Runtime
       return cases.map((c, i) => {
         const [at, n] = spans[i]!;
         const group = observed.slice(at, at + n);
+        // `--schedules dfs`: whether the search was complete or cut (every variant carries it)
+        const dfs = expanded[at]?.tags?.['dfs'];
+        if (dfs !== undefined) c.tags = { ...c.tags, dfs };
         if (n === 1) return group[0]!;
         // the worst verdict, as `run --schedules` folds them (thread-schedules.ts)
         const verdicts = group.map((o) => judge(c, o, inner.profile).verdict);

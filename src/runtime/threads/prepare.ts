@@ -7,6 +7,8 @@
  */
 import type { Outcome } from '../../outcome.ts';
 import { instrumentThreads, InstrumentError } from '../../wasm/instrument/threads.ts';
+import { hookThreadsAtBytes } from './hook-bytes.ts';
+import { asyncifyHooked } from './sched/asyncify-hooked.ts';
 import type { WasmExports, WasmMemory, WasmModule } from '../wasm-api.ts';
 import type { MemoryBinding } from '../wasi/wasi.ts';
 import { WA } from '../wasm-api.ts';
@@ -26,7 +28,7 @@ export interface PreparedThreadsModule {
 export function prepareThreadsModule(bytes: Uint8Array, options: { asyncify: boolean }): PreparedThreadsModule | Outcome {
   try {
     if (!WA.validate(bytes)) new WA.Module(bytes); // throws the engine's CompileError
-    const inst = instrumentThreads(bytes, options);
+    const inst = instrument(bytes, options.asyncify);
     if (!inst.memory || !inst.memory.shared) return { kind: 'unsupported', feature: 'wasi-threads module without an imported shared memory' };
     return { module: new WA.Module(inst.bytes), memoryImport: inst.memory };
   } catch (e) {
@@ -34,6 +36,22 @@ export function prepareThreadsModule(bytes: Uint8Array, options: { asyncify: boo
     if (e instanceof WA.CompileError) return { kind: 'rejected', stage: 'compile', message: e.message.replace(/^WebAssembly\.Module\(\): /, '') };
     return { kind: 'crash', detail: `threads: ${String(e)}` };
   }
+}
+
+/**
+ * Our runtime's copy of the module with its hooks: written at the byte level (./hook-bytes.ts;
+ * no binaryen round trip) and, for the scheduler, one binaryen pass for Asyncify; a module the
+ * byte rewrite does not read (exception handling, GC types, memory64, …) takes the binaryen
+ * rewrite (src/wasm/instrument/threads.ts) instead. Both mean the same.
+ */
+function instrument(bytes: Uint8Array, asyncify: boolean): { bytes: Uint8Array; memory: (SharedMemoryImport & { shared: boolean }) | undefined } {
+  let hooked: ReturnType<typeof hookThreadsAtBytes>;
+  try {
+    hooked = hookThreadsAtBytes(bytes);
+  } catch {
+    return instrumentThreads(bytes, { asyncify });
+  }
+  return asyncify ? { bytes: asyncifyHooked(hooked.bytes, hooked.threadReachable), memory: hooked.memory } : hooked;
 }
 
 /** The process's one shared memory, as the module imports it. */

@@ -24,6 +24,7 @@ import { DEADLOCK, Scheduler } from './scheduler.ts';
 import type { ScheduleToken } from './schedule.ts';
 import { chooserFor, formatSchedule, parseSchedule, scheduleSeed } from './schedule.ts';
 import { ModuleCache } from './module-cache.ts';
+import { DFS_PROBE, formatEligible } from './dfs.ts';
 import type { PreparedThreadsModule } from '../prepare.ts';
 import { instantiateMain, prepareThreadsModule, sharedMemoryFor } from '../prepare.ts';
 import { SharedStreams } from './streams.ts';
@@ -45,8 +46,11 @@ export class SchedProcess implements ThreadEnv {
   private nextTid = 1;
 
   constructor(readonly c: RunnableCase & { schedule?: string }) {
-    this.token = c.schedule !== undefined && c.schedule !== 'real' ? parseSchedule(c.schedule) : { seed: scheduleSeed(c.id) };
+    const probe = c.schedule?.startsWith(DFS_PROBE) === true;
+    const given = probe ? c.schedule!.slice(DFS_PROBE.length) : c.schedule;
+    this.token = given !== undefined && given !== 'real' ? parseSchedule(given) : { seed: scheduleSeed(c.id) };
     this.sched = new Scheduler(chooserFor(this.token));
+    if (probe) this.sched.eligibleLog = [];
     this.streams = new SharedStreams(c);
     this.limit = Math.max(0, Math.min(MAX_THREADS - 1, c.wasi?.threadLimit ?? DEFAULT_THREAD_LIMIT));
   }
@@ -57,7 +61,8 @@ export class SchedProcess implements ThreadEnv {
 
   /** The schedule this run followed, as a replayable token (seed + choice list). */
   schedule(): string {
-    return formatSchedule(this.token.seed, this.sched.choices);
+    const token = formatSchedule(this.token.seed, this.sched.choices);
+    return this.sched.eligibleLog ? `${token}${formatEligible(this.sched.eligibleLog)}` : token;
   }
 
   private prepare(index: number): PreparedThreadsModule | Outcome {

@@ -44,6 +44,8 @@ export class Scheduler {
   current = 0;
   /** Decision points so far, with the thread chosen at each. */
   readonly choices: number[] = [];
+  /** When set (a DFS probe, ./dfs.ts): the threads that could run at each decision point. */
+  eligibleLog: number[][] | undefined;
   private events = 0;
   private seq = 0;
 
@@ -132,6 +134,7 @@ export class Scheduler {
     else {
       next = this.chooser.choose(eligible, previous, this.events, demote);
       this.choices.push(next);
+      this.eligibleLog?.push(eligible);
     }
     this.current = next;
     return next;
