@@ -9,15 +9,23 @@
  * reference runtime's children (bench/raw-child.ts), where compile + instantiate cost ~30% less.
  * The second is the fair baseline: each trapcheck row's note gives both ratios.
  *
+ * A row for `trapcheck fuzz`'s path (src/fuzz/child-generation.ts): the children generate,
+ * run and return the cases, this process judges them; no generation worker.
+ *
  * Plus the guarded invoke: `CaseRun.callGuarded` (what every invoke step goes through) against a
- * raw call of the same export, both in this thread, as bench/invoke.bench.ts defines them; its
- * note gives call time ÷ raw call time.
+ * raw call of the same export, as bench/invoke.bench.ts defines them; its note gives call time ÷
+ * raw call time, measured in adjacent pairs in fresh processes (bench/guard-ratio-child.ts), and
+ * tinybench's row-after-row figure beside it.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { generateCase } from '../generators/index.ts';
 import type { Case } from '../src/case.ts';
 import { runSuite } from '../src/conformance/suite.ts';
 import type { GenerationJob } from '../src/cli/generation-pool.ts';
 import { GenerationPool } from '../src/cli/generation-pool.ts';
+import { ChildGeneration } from '../src/fuzz/child-generation.ts';
+import { recoveringTarget } from '../src/pipeline/judge-cases.ts';
 import { createReferenceRuntime, defaultReferenceProcesses } from '../src/runtimes/reference.ts';
 import { WA } from '../src/runtime/wasm-api.ts';
 import { guardedInvokeTasks } from './invoke.bench.ts';
@@ -48,12 +56,30 @@ function noted(rows: BenchRow[], how: 'throughput' | 'time', fair?: number): Ben
   });
 }
 
+const GUARD_PROCESSES = 5;
+
+/** One fresh process's paired guarded ÷ raw median (bench/guard-ratio-child.ts). */
+function pairedGuardRatio(): Promise<number> {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['bin/run-ts.js', 'bench/guard-ratio-child.ts'], { cwd: root, timeout: 120_000 }, (err, out) => {
+      if (err) reject(err);
+      else resolve((JSON.parse(out.trim().split('\n').pop()!) as { median: number }).median);
+    });
+  });
+}
+
 /** The invoke bench's raw and guarded calls (one definition, bench/invoke.bench.ts), reported here as time ÷ raw time. */
 async function guardedInvoke(): Promise<BenchRow[]> {
   const { tasks, keep } = guardedInvokeTasks();
   const rows = await runGroup('e2e invoke', tasks);
   if (keep() === 0.5) console.log('kept'); // keep results alive
-  return noted(rows, 'time');
+  const paired: number[] = [];
+  for (let i = 0; i < GUARD_PROCESSES; i++) paired.push(await pairedGuardRatio());
+  const median = [...paired].sort((a, b) => a - b)[GUARD_PROCESSES >> 1]!;
+  return noted(rows, 'time').map((r, i) =>
+    i === 1 ? { ...r, note: `${median.toFixed(2)}× raw call time (adjacent pairs, median of ${GUARD_PROCESSES} fresh processes: ${paired.map((x) => x.toFixed(2)).join(', ')}); tinybench row after row: ${r.note}` } : r,
+  );
 }
 
 export default async function e2e(): Promise<BenchRow[]> {
@@ -63,11 +89,14 @@ export default async function e2e(): Promise<BenchRow[]> {
   const runtime = createReferenceRuntime({ processes });
   const inProcess = createReferenceRuntime({ processes: 0 });
   const generation = new GenerationPool();
+  const inChildren = new ChildGeneration(processes);
+  const rest = recoveringTarget(runtime);
   let seed = 1000;
   const pregenerated: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('core-traps', 1, i));
   // Warm the pool and binaryen.
   await runSuite(pregenerated.slice(0, 200), [runtime]);
   await runSuite(pregenerated.slice(0, 200), [inProcess]);
+  await inChildren.run([...jobs(seed++)], rest);
   const rawOnce = (): void => {
     for (const c of pregenerated) {
       try {
@@ -88,6 +117,8 @@ export default async function e2e(): Promise<BenchRow[]> {
         { name: "raw V8, the same loop in a child process under the reference children's V8 flags", fn: () => rawChild.run(), opsPerCall: BATCH },
         // As `trapcheck run` does it: generation workers feed the runtime's pool, in order.
         { name: `trapcheck: generate+execute+judge (processes: ${processes})`, fn: async () => runSuite(generation.generate(jobs(seed++)), [runtime]), opsPerCall: BATCH },
+        // As `trapcheck fuzz` does it: the children generate and run, this process judges.
+        { name: `trapcheck fuzz path: generate+execute in the children, judge here (processes: ${processes})`, fn: async () => inChildren.run([...jobs(seed++)], rest), opsPerCall: BATCH },
         { name: `trapcheck: execute+judge (pre-generated, processes: ${processes})`, fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
         { name: 'trapcheck: generate+execute+judge (in-process pool, processes: 0)', fn: async () => runSuite(generation.generate(jobs(seed++)), [inProcess]), opsPerCall: BATCH },
       ],
@@ -98,6 +129,6 @@ export default async function e2e(): Promise<BenchRow[]> {
   } finally {
     rawChild.close();
     Error.stackTraceLimit = 10;
-    await Promise.all([runtime.close(), inProcess.close(), generation.close()]);
+    await Promise.all([runtime.close(), inProcess.close(), generation.close(), inChildren.close()]);
   }
 }
