@@ -19,7 +19,6 @@ import type { WasmValue } from '../src/outcome.ts';
 import { i32 } from '../src/outcome.ts';
 import type { Expr } from '../src/wasm/builder.ts';
 import { binaryen, binaryenType, buildModule } from '../src/wasm/builder.ts';
-import { readLayout } from '../src/wasm/layout.ts';
 import type { ContextParams } from './contexts/index.ts';
 import { CONTEXT_DECLARES, contextArbitrary, contextTags, NO_CONTEXT, wrapInContext } from './contexts/index.ts';
 import { ARITH_CONTROLS } from './controls/arith.ts';
@@ -63,6 +62,8 @@ function buildCase(p: ControlParams, origin: Origin): Case {
   let withMemory = false;
   let values: Record<string, string> = {};
   let site = def.site;
+  /** Function index of `run`: what came before it (no imports), known while building, so the bytes are not read back. */
+  let runIndex = 0;
   let bytes = buildModule(NAME, features, (m) => {
     const segments: { name: string; data: Uint8Array; passive: boolean; offset: Expr }[] = [
       { name: 'end', data: pattern, passive: false, offset: c32(m, memSize - 8) },
@@ -81,17 +82,21 @@ function buildCase(p: ControlParams, origin: Origin): Case {
     withMemory = r.memory === true;
     values = r.values ?? {};
     site = r.site ?? def.site;
+    runIndex = m.getNumFunctions();
     m.addFunction('run', binaryen.none, binaryenType(r.value.type as 'i32' | 'i64' | 'f32' | 'f64'), [], r.expr);
     m.addFunctionExport('run', 'run');
   });
   // a context with nothing around the hole would only add a block: left out, as NO_CONTEXT
   const inContext = p.context.root.k !== 'hole';
   let contextFeatures: Feature[] = [];
+  // the context's tags: the wrap computes them anyway (they are the same for NO_CONTEXT's plain form)
+  let ctxTags: Record<string, string>;
   if (inContext) {
-    const wrapped = wrapInContext(bytes, readLayout(bytes).exports.get('run')!.index, p.context);
+    const wrapped = wrapInContext(bytes, runIndex, p.context);
     bytes = wrapped.bytes;
     contextFeatures = wrapped.features;
-  }
+    ctxTags = wrapped.tags;
+  } else ctxTags = contextTags(p.context);
   const runExpect: Step['expect'] = { outcome: { kind: 'return', values: [value] } };
   if (withMemory) runExpect.memory = model.regions();
   return {
@@ -104,7 +109,7 @@ function buildCase(p: ControlParams, origin: Origin): Case {
       { op: 'invoke', export: 'run', expect: runExpect },
     ],
     provenance: generatorProvenance(controls, origin, p),
-    tags: { control: def.key, site, detail, expect: 'return', ...values, context: inContext ? 'on' : 'none', ...contextTags(p.context) },
+    tags: { control: def.key, site, detail, expect: 'return', ...values, context: inContext ? 'on' : 'none', ...ctxTags },
   };
 }
 

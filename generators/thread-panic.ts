@@ -30,7 +30,7 @@ import { CONTEXT_DECLARES, contextArbitrary } from './contexts/index.ts';
 import type { Family, Origin } from './family.ts';
 import { caseId, generatorProvenance } from './family.ts';
 import type { ThreadModule } from './thread-panic/module.ts';
-import { FEATURES, MEM_NAME_COUNT, terminatorIndex, texts, threadModule } from './thread-panic/module.ts';
+import { FEATURES, MEM_NAME_COUNT, terminatorIndex, terminatorLine, threadModule } from './thread-panic/module.ts';
 import type { ThreadContexts, ThreadPanicParams } from './thread-panic/params.ts';
 import { BYSTANDERS, COMBOS, DEADLOCK_KINDS, SCENARIOS, TERMINATORS } from './thread-panic/params.ts';
 import type { Plan } from './thread-panic/plan.ts';
@@ -68,7 +68,6 @@ function build(p: ThreadPanicParams, origin: Origin): Case {
   const code = p.code >>> 0;
   const depth = p.depth % 4;
   const usesStdin = pl.main.kind === 'stdin' || pl.roles.some((r) => r.kind === 'stdin' || (r.kind === 'deadlock' && r.how === 'stdin'));
-  const text = texts(pl);
   const module = threadModule(p, pl);
   const wrapped = wrapSites(module.bytes, sitesIn(p, pl, module), p.contexts);
   const bytes = wrapped.bytes;
@@ -80,7 +79,7 @@ function build(p: ThreadPanicParams, origin: Origin): Case {
   switch (p.scenario) {
     case 'terminate':
       outcome = pl.terminator === 'proc_exit' ? { kind: 'exit', code } : { kind: 'trap', trap: TRAP_OF[pl.terminator] };
-      if (p.write > 0) (p.write % 2 ? (s: string) => (stderr = s) : (s: string) => (stdout = s))(new TextDecoder().decode(text.term));
+      if (p.write > 0) (p.write % 2 ? (s: string) => (stderr = s) : (s: string) => (stdout = s))(terminatorLine(pl));
       break;
     case 'clean':
       outcome = { kind: 'exit', code: 0 };

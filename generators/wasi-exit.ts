@@ -169,11 +169,14 @@ function build(p: WasiExitParams, origin: Origin): Case {
   });
   const inContext = p.context.root.k !== 'hole';
   let contextFeatures: Feature[] = [];
+  // the context's tags: the wrap computes them anyway
+  let ctxTags: Record<string, string>;
   if (inContext) {
     const wrapped = wrapInContext(bytes, target, p.context);
     bytes = wrapped.bytes;
     contextFeatures = wrapped.features;
-  }
+    ctxTags = wrapped.tags;
+  } else ctxTags = contextTags(p.context);
 
   const stdout = expectedOutput(writes, 1);
   const stderr = expectedOutput(writes, 2);
@@ -202,7 +205,7 @@ function build(p: WasiExitParams, origin: Origin): Case {
     features: featureOrder([...features, ...contextFeatures]),
     steps,
     provenance: generatorProvenance(wasiExit, origin, p),
-    tags: { ...tags, context: inContext ? 'on' : 'none', ...contextTags(p.context) },
+    tags: { ...tags, context: inContext ? 'on' : 'none', ...ctxTags },
   };
 }
 

@@ -28,14 +28,16 @@ const constant: fc.Arbitrary<Const> = fc.record({ t: numType, v: smallInt });
 const opIndex = fc.nat({ max: 15 });
 const trips = fc.integer({ min: 1, max: 3 });
 
-const table: fc.Arbitrary<TableShape> = fc.integer({ min: 1, max: 3 }).chain((levels) =>
+/** A `br_table` over 1 … 3 blocks; each level count's record built once (the chain would rebuild it per draw). */
+const tableOf = (levels: number): fc.Arbitrary<TableShape> =>
   fc.record({
     levels: fc.constant(levels),
     targets: fc.array(fc.nat({ max: levels - 1 }), { maxLength: 3 }),
     fallback: fc.nat({ max: levels - 1 }),
     selector: fc.oneof(fc.nat({ max: levels }), fc.integer()),
-  }),
-);
+  });
+const TABLES = [1, 2, 3].map(tableOf);
+const table: fc.Arbitrary<TableShape> = fc.integer({ min: 1, max: 3 }).chain((levels) => TABLES[levels - 1]!);
 
 /**
  * Arbitraries are immutable and these builders pure, so each is built once per argument and
@@ -184,12 +186,12 @@ class Swarm {
   }
 }
 
+const escape = fc.constantFrom('function' as const, 'body' as const);
+
 /** Context parameters: a swarm configuration and a tree built from the constructs it enables. */
 export function contextArbitrary(constraints: ContextConstraints = {}): fc.Arbitrary<ContextParams> {
   const maxDepth = constraints.maxDepth ?? 4;
   if (!Number.isInteger(maxDepth) || maxDepth < 0) throw new Error(`generators.contexts: \`maxDepth\` must be a non-negative integer, got ${maxDepth}`);
   const allowed = constraints.constructs ?? CONSTRUCTS;
-  return fc
-    .subarray([...allowed])
-    .chain((swarm) => fc.record({ swarm: fc.constant(swarm), escape: fc.constantFrom('function' as const, 'body' as const), root: new Swarm(new Set(swarm)).around(maxDepth) }));
+  return fc.subarray([...allowed]).chain((swarm) => fc.record({ swarm: fc.constant(swarm), escape, root: new Swarm(new Set(swarm)).around(maxDepth) }));
 }

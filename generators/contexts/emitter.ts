@@ -80,12 +80,24 @@ export class Emitter {
 
   /** A block type: empty, one result, or (multi-value) a type index. */
   blockType(params: number[], results: number[]): number[] {
-    if (params.length === 0 && results.length === 0) return [0x40];
-    if (params.length === 0 && results.length === 1) return [results[0]!];
-    this.features.add('multi-value');
     const out: number[] = [];
-    pushSleb(out, this.typeIndex(params, results));
+    this.pushBlockType(out, params, results);
     return out;
+  }
+
+  /** `op` (block, loop, if) and its block type, written in place (no intermediate arrays). */
+  open(op: number, params: number[], results: number[]): void {
+    this.out.push(op);
+    this.pushBlockType(this.out, params, results);
+  }
+
+  private pushBlockType(out: number[], params: number[], results: number[]): void {
+    if (params.length === 0 && results.length === 0) out.push(0x40);
+    else if (params.length === 0 && results.length === 1) out.push(results[0]!);
+    else {
+      this.features.add('multi-value');
+      pushSleb(out, this.typeIndex(params, results));
+    }
   }
 
   /** The identity function over the results (appended once): its index. */

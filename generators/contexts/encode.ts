@@ -25,6 +25,9 @@ export interface EncodedContext {
   features: Feature[];
 }
 
+/** No block parameters: the around nodes produce R from an empty stack. */
+const NONE: number[] = [];
+
 /** Where the body goes: recorded while the around nodes are emitted. */
 interface Hole {
   at: number;
@@ -61,8 +64,7 @@ class ContextEncoder {
    * runs inside all of them). Every target has results R and falls through to the outermost end.
    */
   private brTable(t: TableShape, params: number[], inside: () => void, dead: DeadOp[]): void {
-    const bt = this.e.blockType(params, this.r);
-    for (let i = 0; i < t.levels; i++) this.e.emit(0x02, ...bt);
+    for (let i = 0; i < t.levels; i++) this.e.open(0x02, params, this.r);
     inside();
     this.e.i32(t.selector);
     this.e.emit(0x0e, ...uleb(t.targets.length), ...t.targets.flatMap((d) => uleb(d)), ...uleb(t.fallback));
@@ -72,19 +74,18 @@ class ContextEncoder {
 
   around(a: Around, labels: number): void {
     const e = this.e;
-    const produce = (): number[] => e.blockType([], this.r);
     switch (a.k) {
       case 'hole':
         this.hole = { at: e.out.length, labels };
         return;
       case 'block':
       case 'loop':
-        e.emit(a.k === 'block' ? 0x02 : 0x03, ...produce());
+        e.open(a.k === 'block' ? 0x02 : 0x03, NONE, this.r);
         this.around(a.inner, labels + 1);
         return e.emit(0x0b);
       case 'if': {
         e.i32(a.cond);
-        e.emit(0x04, ...produce());
+        e.open(0x04, NONE, this.r);
         const taken = a.cond !== 0;
         if (taken) this.around(a.inner, labels + 1);
         else this.arm(a.other);
@@ -95,18 +96,18 @@ class ContextEncoder {
       }
       case 'block-params':
         for (const c of a.params) e.const(c);
-        e.emit(0x02, ...e.blockType(a.params.map((c) => typeCode(c.t)), this.r));
+        e.open(0x02, a.params.map((c) => typeCode(c.t)), this.r);
         for (let i = 0; i < a.params.length; i++) e.emit(0x1a);
         this.around(a.inner, labels + 1);
         return e.emit(0x0b);
       case 'br':
-        e.emit(0x02, ...produce());
+        e.open(0x02, NONE, this.r);
         this.around(a.inner, labels + 1);
         e.emit(0x0c, 0x00);
         emitDead(e, a.dead);
         return e.emit(0x0b);
       case 'br_if':
-        e.emit(0x02, ...produce());
+        e.open(0x02, NONE, this.r);
         this.around(a.inner, labels + 1);
         this.brIf(a.cond, a.junk);
         return e.emit(0x0b);
@@ -136,7 +137,6 @@ class ContextEncoder {
   carry(c: Carry): void {
     const e = this.e;
     const r = this.r;
-    const keep = (): number[] => e.blockType(r, r);
     switch (c.k) {
       case 'locals': {
         // with no results, an i32 goes through the same locals, so the construct is always there
@@ -183,31 +183,32 @@ class ContextEncoder {
         return e.emit(0x11, ...uleb(e.typeIndex(r, r)), ...uleb(table));
       }
       case 'block-params':
-        e.emit(0x02, ...keep());
+        e.open(0x02, r, r);
         c.inner.forEach((inner) => this.carry(inner));
         return e.emit(0x0b);
       case 'loop-params': {
         const counter = e.local(0x7f);
         e.i32(c.trips);
         e.localOp(0x21, counter);
-        e.emit(0x03, ...keep());
+        e.open(0x03, r, r);
         c.inner.forEach((inner) => this.carry(inner));
         e.backEdge(counter);
         return e.emit(0x0b);
       }
       case 'br':
-        e.emit(0x02, ...keep(), 0x0c, 0x00);
+        e.open(0x02, r, r);
+        e.emit(0x0c, 0x00);
         emitDead(e, c.dead);
         return e.emit(0x0b);
       case 'br_if':
-        e.emit(0x02, ...keep());
+        e.open(0x02, r, r);
         this.brIf(c.cond, c.junk);
         return e.emit(0x0b);
       case 'br_table':
         // the blocks' parameters are R itself: the br_table carries them out
         return this.brTable(c.table, r, () => {}, c.dead);
       case 'return':
-        if (!c.bare) e.emit(0x02, ...keep());
+        if (!c.bare) e.open(0x02, r, r);
         e.emit(0x0f);
         emitDead(e, c.dead);
         if (!c.bare) e.emit(0x0b);

@@ -105,9 +105,16 @@ export function constructsOf(params: ContextParams): Construct[] {
   return CONSTRUCTS.filter((c) => out.has(c));
 }
 
-/** Coverage tags for a case: `ctx:<construct>` → `on` for every construct present. */
+/** Each construct's tag key, built once (tags are made for every generated case). */
+const TAG_KEYS: ReadonlyArray<readonly [Construct, string]> = CONSTRUCTS.map((c) => [c, `ctx:${c}`]);
+
+/** Coverage tags for a case: `ctx:<construct>` → `on` for every construct present, in CONSTRUCTS order. */
 export function contextTags(params: ContextParams): Record<string, string> {
-  return Object.fromEntries(constructsOf(params).map((c) => [`ctx:${c}`, 'on']));
+  const out: Found = new Set();
+  around(params.root, out);
+  const tags: Record<string, string> = {};
+  for (const [c, key] of TAG_KEYS) if (out.has(c)) tags[key] = 'on';
+  return tags;
 }
 
 /** What a family declares for its context tags (generators/family.ts `declares`). */

@@ -30,10 +30,16 @@ export const MEM_NAME_COUNT = MEM_NAMES.length;
 /** The index of the thread that terminates (0: main), from the plan. */
 export const terminatorIndex = (pl: Plan): number => (pl.main.kind === 'terminator' ? 0 : pl.roles.findIndex((r) => r.kind === 'terminator') + 1);
 
-/** The lines a case may write: the terminator's, the clean join's, the spawn failure's. */
+/** The line the terminator writes (before it ends the process). */
+export const terminatorLine = (pl: Plan): string => `thread ${terminatorIndex(pl)} ends the process\n`;
+
+const encoder = new TextEncoder();
+const JOINED = encoder.encode('joined\n');
+const FAILED = encoder.encode('spawn failed\n');
+
+/** The lines a case may write: the terminator's, the clean join's, the spawn failure's (the module's data: never written to). */
 export function texts(pl: Plan): { term: Uint8Array; joined: Uint8Array; failed: Uint8Array } {
-  const enc = new TextEncoder();
-  return { term: enc.encode(`thread ${terminatorIndex(pl)} ends the process\n`), joined: enc.encode('joined\n'), failed: enc.encode('spawn failed\n') };
+  return { term: encoder.encode(terminatorLine(pl)), joined: JOINED, failed: FAILED };
 }
 
 export interface ThreadModule {

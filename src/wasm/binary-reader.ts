@@ -62,7 +62,15 @@ export class Reader {
     const len = this.u32();
     const start = this.pos;
     this.skip(len);
-    return utf8.decode(this.b.subarray(start, start + len));
+    // import and export names are short and ASCII in nearly every module: decoded here they
+    // are the same string, without a call into the TextDecoder (a hot path of every wrap)
+    let ascii = '';
+    for (let i = start; i < start + len; i++) {
+      const c = this.b[i]!;
+      if (c >= 0x80 || len > 64) return utf8.decode(this.b.subarray(start, start + len));
+      ascii += String.fromCharCode(c);
+    }
+    return ascii;
   }
   /**
    * Skips the immediates of `op` (already read) when it is one of the instructions constant
