@@ -80,9 +80,8 @@ export interface CampaignOptions {
   /**
    * Child processes that generate, run and return their own cases (src/fuzz/child-generation.ts)
    * when the plain reference runtime alone is under test and cases are not mutated; `generate`
-   * is then not used. Default: as many as the reference runtime shards over (0 on one core and
-   * under vitest), or 0 with TRAPCHECK_CHILD_GENERATION=0 (defaultChildGeneration); 0 turns the
-   * fast path off.
+   * is then not used. Default 0 (off); with TRAPCHECK_CHILD_GENERATION=1 as many as the
+   * reference runtime shards over (defaultChildGeneration).
    */
   childGeneration?: number;
   /** Resumed state (from a checkpoint), else a fresh campaign. */
