@@ -24,7 +24,7 @@ import { Reader } from '../../wasm/binary-reader.ts';
 import { CodeReader, readInstruction, readLocals } from '../../wasm/instructions.ts';
 import { readU32, uleb } from '../../wasm/leb.ts';
 import { readSections, SECTION_ORDER } from '../../wasm/sections.ts';
-import { renumberElements, renumberExports, renumberGlobals } from '../../runtimes/native/lower-renumber.ts';
+import { renumberedSection } from '../../runtimes/native/lower-renumber.ts';
 import { HOOK_MODULE } from './imports.ts';
 import type { SharedMemoryImport } from './prepare.ts';
 
@@ -276,18 +276,6 @@ export function hookThreadsAtBytes(bytes: Uint8Array): ByteHooked {
         emit(2, appended(s.body, newImports));
         importsDone = true;
         break;
-      case 6:
-        emit(6, renumberGlobals(s.body, noteRef));
-        break;
-      case 7:
-        emit(7, renumberExports(s.body, map));
-        break;
-      case 8:
-        emit(8, uleb(map(readU32(s.body, 0)[0])));
-        break;
-      case 9:
-        emit(9, renumberElements(s.body, noteRef));
-        break;
       case 10: {
         let [n, pos] = readU32(s.body, 0);
         const code = [...uleb(n)];
@@ -306,7 +294,7 @@ export function hookThreadsAtBytes(bytes: Uint8Array): ByteHooked {
         break;
       }
       default:
-        emit(s.id, s.body);
+        emit(s.id, renumberedSection(s.id, s.body, map, noteRef) ?? s.body);
     }
   }
   if (!typesDone) emit(1, appended(undefined, newTypes));

@@ -10,7 +10,7 @@
  */
 import { uleb } from '../../wasm/leb.ts';
 import { readSections } from '../../wasm/sections.ts';
-import { readU32, renumberCode, renumberElements, renumberExports, renumberGlobals } from './lower-renumber.ts';
+import { readU32, renumberCode, renumberedSection } from './lower-renumber.ts';
 
 export interface FunctionImport {
   module: string;
@@ -191,23 +191,11 @@ export function addFunctionImport(bytes: Uint8Array, imp: FunctionImport): Impor
         emit(2, appendEntry(s.body, newImport));
         importDone = true;
         break;
-      case 6:
-        emit(6, renumberGlobals(s.body, map));
-        break;
-      case 7:
-        emit(7, renumberExports(s.body, map));
-        break;
-      case 8:
-        emit(8, uleb(map(readU32(s.body, 0)[0])));
-        break;
-      case 9:
-        emit(9, renumberElements(s.body, map));
-        break;
       case 10:
         emit(10, renumberCode(s.body, map));
         break;
       default:
-        emit(s.id, s.body);
+        emit(s.id, renumberedSection(s.id, s.body, map) ?? s.body);
     }
   }
   if (!typeDone) emit(1, appendEntry(undefined, newType));

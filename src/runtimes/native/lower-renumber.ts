@@ -98,3 +98,24 @@ export function renumberCode(body: Uint8Array, map: (f: number) => number): numb
   }
   return out;
 }
+
+/**
+ * Section `id`'s body with function indices moved by `map`, for the sections that name functions
+ * outside code (globals, exports, start, elements); undefined for every other section. `refs`
+ * maps the indices a `ref.func` may take (globals' and elements' initialisers) when the caller
+ * also records them.
+ */
+export function renumberedSection(id: number, body: Uint8Array, map: (f: number) => number, refs: (f: number) => number = map): number[] | undefined {
+  switch (id) {
+    case 6:
+      return renumberGlobals(body, refs);
+    case 7:
+      return renumberExports(body, map);
+    case 8:
+      return uleb(map(readU32(body, 0)[0]));
+    case 9:
+      return renumberElements(body, refs);
+    default:
+      return undefined;
+  }
+}
