@@ -9,9 +9,6 @@
  * reference runtime's children (bench/raw-child.ts), where compile + instantiate cost ~30% less.
  * The second is the fair baseline: each trapcheck row's note gives both ratios.
  *
- * A row for `trapcheck fuzz`'s path (src/fuzz/child-generation.ts): the children generate,
- * run and return the cases, this process judges them; no generation worker.
- *
  * Plus the guarded invoke: `CaseRun.callGuarded` (what every invoke step goes through) against a
  * raw call of the same export, as bench/invoke.bench.ts defines them; its note gives call time ÷
  * raw call time, measured in adjacent pairs in fresh processes (bench/guard-ratio-child.ts), and
@@ -24,8 +21,6 @@ import type { Case } from '../src/case.ts';
 import { runSuite } from '../src/conformance/suite.ts';
 import type { GenerationJob } from '../src/cli/generation-pool.ts';
 import { GenerationPool } from '../src/cli/generation-pool.ts';
-import { ChildGeneration } from '../src/fuzz/child-generation.ts';
-import { recoveringTarget } from '../src/pipeline/judge-cases.ts';
 import { createReferenceRuntime, defaultReferenceProcesses } from '../src/runtimes/reference.ts';
 import { WA } from '../src/runtime/wasm-api.ts';
 import { guardedInvokeTasks } from './invoke.bench.ts';
@@ -89,14 +84,11 @@ export default async function e2e(): Promise<BenchRow[]> {
   const runtime = createReferenceRuntime({ processes });
   const inProcess = createReferenceRuntime({ processes: 0 });
   const generation = new GenerationPool();
-  const inChildren = new ChildGeneration(processes);
-  const rest = recoveringTarget(runtime);
   let seed = 1000;
   const pregenerated: Case[] = Array.from({ length: BATCH }, (_, i) => generateCase('core-traps', 1, i));
   // Warm the pool and binaryen.
   await runSuite(pregenerated.slice(0, 200), [runtime]);
   await runSuite(pregenerated.slice(0, 200), [inProcess]);
-  await inChildren.run([...jobs(seed++)], rest);
   const rawOnce = (): void => {
     for (const c of pregenerated) {
       try {
@@ -117,8 +109,6 @@ export default async function e2e(): Promise<BenchRow[]> {
         { name: "raw V8, the same loop in a child process under the reference children's V8 flags", fn: () => rawChild.run(), opsPerCall: BATCH },
         // As `trapcheck run` does it: generation workers feed the runtime's pool, in order.
         { name: `trapcheck: generate+execute+judge (processes: ${processes})`, fn: async () => runSuite(generation.generate(jobs(seed++)), [runtime]), opsPerCall: BATCH },
-        // As `trapcheck fuzz` does it: the children generate and run, this process judges.
-        { name: `trapcheck fuzz path: generate+execute in the children, judge here (processes: ${processes})`, fn: async () => inChildren.run([...jobs(seed++)], rest), opsPerCall: BATCH },
         { name: `trapcheck: execute+judge (pre-generated, processes: ${processes})`, fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
         { name: 'trapcheck: generate+execute+judge (in-process pool, processes: 0)', fn: async () => runSuite(generation.generate(jobs(seed++)), [inProcess]), opsPerCall: BATCH },
       ],
@@ -129,6 +119,6 @@ export default async function e2e(): Promise<BenchRow[]> {
   } finally {
     rawChild.close();
     Error.stackTraceLimit = 10;
-    await Promise.all([runtime.close(), inProcess.close(), generation.close(), inChildren.close()]);
+    await Promise.all([runtime.close(), inProcess.close(), generation.close()]);
   }
 }

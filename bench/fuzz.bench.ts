@@ -58,8 +58,7 @@ export default async function (): Promise<BenchRow[]> {
             const out = join(dir, String(s));
             // a runtime source that hands out the shared pool; close() is made a no-op for the bench
             const shared = { ...reference, create: async () => ({ ...runtime, close: async () => undefined }) };
-            // generation inline on both sides (childGeneration 0: no fast path through fresh child processes per campaign)
-            await runCampaign({ ...options(config({ seed: s, runs: CASES }), [shared], out), families: FAMILIES, childGeneration: 0 });
+            await runCampaign({ ...options(config({ seed: s, runs: CASES }), [shared], out), families: FAMILIES });
             rmSync(out, { recursive: true, force: true });
           },
           opsPerCall: CASES,

@@ -28,9 +28,7 @@ export interface GenerationPoolOptions {
 }
 
 export class GenerationPool {
-  /** Started at the first request: a pool its caller ends up not using (a campaign whose children generate) loads no binaryen. */
-  private workers: Worker[] | undefined;
-  private readonly size: number;
+  private readonly workers: Worker[];
   private readonly chunk: number;
   private readonly pending = new Map<number, { resolve: (cases: Case[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
@@ -42,11 +40,7 @@ export class GenerationPool {
     // case) keeps two execution children busy, and every extra worker pays binaryen's JIT warm-up
     // again (a worker's first 1,000 cases cost 3–5× its 10,000th). Measured on 2 cores, session 7:
     // one worker instead of two gave 1.4–1.9× fuzz cases/s (README "Measured").
-    this.size = Math.max(1, options.workers ?? Math.ceil(availableParallelism() / 4));
-  }
-
-  private started(): Worker[] {
-    this.workers ??= Array.from({ length: this.size }, () => {
+    this.workers = Array.from({ length: Math.max(1, options.workers ?? Math.ceil(availableParallelism() / 4)) }, () => {
       const w = new Worker(ENTRY);
       w.on('message', (reply: GenerationReply) => this.settle(reply));
       w.on('error', (e) => this.failAll(e));
@@ -55,7 +49,6 @@ export class GenerationPool {
       });
       return w;
     });
-    return this.workers;
   }
 
   private settle(reply: GenerationReply): void {
@@ -73,8 +66,7 @@ export class GenerationPool {
 
   private request(jobs: GenerationJob[]): Promise<Case[]> {
     const id = this.nextId++;
-    const workers = this.started();
-    const worker = workers[this.next++ % workers.length]!;
+    const worker = this.workers[this.next++ % this.workers.length]!;
     const promise = new Promise<Case[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, jobs } satisfies GenerationRequest);
@@ -89,7 +81,7 @@ export class GenerationPool {
     const inFlight: Array<Promise<Case[]>> = [];
     // Enough requests ahead to cover a whole suite chunk (256 cases) plus one per worker, so the
     // runtime never waits for generation while the suite runner is collecting its next chunk.
-    const lookahead = Math.ceil(256 / this.chunk) + this.size;
+    const lookahead = Math.ceil(256 / this.chunk) + this.workers.length;
     let batch: GenerationJob[] = [];
     for (const job of jobs) {
       batch.push(job);
@@ -103,6 +95,6 @@ export class GenerationPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all((this.workers ?? []).map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

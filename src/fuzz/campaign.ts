@@ -36,7 +36,6 @@ import type { CampaignState, Finding } from './state.ts';
 import { addCoverage, addDifferential, addResult, emptyState, oracleTag, sortFindings } from './state.ts';
 import type { Retirement } from './runtime-budget.ts';
 import { RuntimeBudget } from './runtime-budget.ts';
-import { ChildGeneration, childGenerationApplies, defaultChildGeneration } from './child-generation.ts';
 
 export type GenerationJob = readonly [family: string, seed: number, index: number];
 
@@ -77,13 +76,6 @@ export interface CampaignOptions {
   oracle?: RuntimeSource;
   /** Cases for jobs, in job order (a generation pool, or inline generation). */
   generate(jobs: Iterable<GenerationJob>): AsyncIterable<Case>;
-  /**
-   * Child processes that generate, run and return their own cases (src/fuzz/child-generation.ts)
-   * when the plain reference runtime alone is under test and cases are not mutated; `generate`
-   * is then not used. Default 0 (off); with TRAPCHECK_CHILD_GENERATION=1 as many as the
-   * reference runtime shards over (defaultChildGeneration).
-   */
-  childGeneration?: number;
   /** Resumed state (from a checkpoint), else a fresh campaign. */
   state?: CampaignState;
   outDir: string;
@@ -131,17 +123,6 @@ function runOn(slot: Slot, cases: readonly Case[]): Promise<Judged[]> {
   return judgeCases(slot.target, cases);
 }
 
-/** The next `n` items of `from` (fewer at its end). */
-function take<T>(from: Iterator<T>, n: number): T[] {
-  const out: T[] = [];
-  while (out.length < n) {
-    const r = from.next();
-    if (r.done) break;
-    out.push(r.value);
-  }
-  return out;
-}
-
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const { config } = options;
   const state = options.state ?? emptyState();
@@ -159,9 +140,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const slots: Slot[] = [];
   let oracleSlot: Slot | undefined;
   const written: string[] = [];
-  const childProcesses = options.childGeneration ?? defaultChildGeneration();
-  const specs = options.runtimes.map((s) => s.spec);
-  const generating = childGenerationApplies(specs, childProcesses, config.mutate) ? new ChildGeneration(childProcesses) : undefined;
   try {
     for (const source of options.runtimes) {
       const runtime = await source.create();
@@ -287,16 +265,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       );
       return { position, positions, cases, ran, judged };
     };
-    /** The fast path: the children generate the batch's cases (one runtime, the reference). */
-    const executeJobs = async (generator: ChildGeneration, batchJobs: readonly GenerationJob[], position: number): Promise<Executed> => {
-      const positions = batchJobs.length / F;
-      const slot = slots[0]!;
-      if (!budgets.active(slot.runtime.name)) return { position, positions, cases: [], ran: [], judged: [] };
-      const start = options.clock();
-      const out = await generator.run(batchJobs, slot.target);
-      if (budgets.charge(slot.runtime.name, start, options.clock(), position + positions)) options.onRetired?.(slot.runtime.name, state.retired![slot.runtime.name]!);
-      return { position, positions, cases: out.cases, ran: [slot], judged: [out.judged] };
-    };
 
     let lastCheckpoint = options.clock();
     const checkpoint = (complete: boolean): void => {
@@ -369,21 +337,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     let inFlight: Promise<Executed> | undefined;
     let batch: Case[] = [];
     const batchCases = positionsPerBatch * F;
-    if (generating && !runsDone(position) && !shouldStop()) {
-      const pending = jobs(position);
-      for (;;) {
-        const batchJobs = take(pending, batchCases);
-        if (!batchJobs.length) break;
-        const next = executeJobs(generating, batchJobs, position);
-        // awaited after the batch before it commits; a generation error surfaces there, not as an unhandled rejection
-        next.catch(() => undefined);
-        position += positionsPerBatch;
-        if (inFlight) await commit(await inFlight);
-        inFlight = next;
-        if (shouldStop()) break;
-      }
-      if (inFlight) await commit(await inFlight);
-    } else if (!runsDone(position) && !shouldStop()) {
+    if (!runsDone(position) && !shouldStop()) {
       for await (const c of options.generate(jobs(position))) {
         batch.push(mutate(c));
         if (batch.length < batchCases) continue;
@@ -414,6 +368,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     written.push(reportPath, mdPath, join(options.outDir, 'checkpoint.json'));
     return { report, state, stopReason, written };
   } finally {
-    await Promise.all([...slots.map((s) => s.runtime.close()), oracleSlot?.runtime.close(), generating?.close()].map((p) => Promise.resolve(p).catch(() => undefined)));
+    await Promise.all([...slots.map((s) => s.runtime.close()), oracleSlot?.runtime.close()].map((p) => Promise.resolve(p).catch(() => undefined)));
   }
 }

@@ -23,23 +23,8 @@ import type { Outcome } from '../outcome.ts';
 import type { PoolCase, PoolOptions } from '../runtime/pool.ts';
 import { toPoolCase } from '../runtime/pool.ts';
 import type { PackedCases } from '../runtime/packed.ts';
-import { packCases, unpackChunk } from '../runtime/packed.ts';
-import type { GenerationJob } from '../cli/generation-pool.ts';
+import { packCases } from '../runtime/packed.ts';
 import type { ChildPoolOptions, FromChild, ToChild } from './reference-child.ts';
-import { loadGeneration, runsInChild } from './child-generation.ts';
-
-/** A case generated for `runJobs`, with its observation (absent: the child left it to the caller). */
-export interface GeneratedCase {
-  case: Case;
-  observation?: Observation;
-}
-
-/** The jobs of a chunk the child generates itself (runJobs), and where its cases go. */
-interface Generation {
-  jobs: GenerationJob[];
-  done(cases: Case[], observations: Array<Observation | null | undefined>): void;
-  fail(e: Error): void;
-}
 
 export interface ProcessPoolOptions extends PoolOptions {
   /** Child processes; default `os.availableParallelism()`. */
@@ -55,8 +40,6 @@ export interface ProcessPoolOptions extends PoolOptions {
   execArgv?: readonly string[];
   /** Alternative child entry (plain JS calling reference-child.ts `serve`); tests inject faults with it. */
   childUrl?: URL;
-  /** The pool will run `runJobs`: children load the generators as they start. */
-  generate?: boolean;
 }
 
 const CHILD_URL = new URL('./reference-child-entry.js', import.meta.url);
@@ -110,8 +93,6 @@ interface Chunk {
   started: boolean;
   /** Losses before it started (capped, so a child that dies on receipt cannot loop forever). */
   unstarted: number;
-  /** Set for a chunk of generation jobs (then `cases` and `targets` are empty). */
-  generation?: Generation;
 }
 
 interface Child {
@@ -143,7 +124,7 @@ export class ProcessPool {
   private guard: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ProcessPoolOptions = {}) {
-    const { processes, maxProcessChunk, depth, childUrl, workerUrl, execArgv, generate, ...pool } = options;
+    const { processes, maxProcessChunk, depth, childUrl, workerUrl, execArgv, ...pool } = options;
     this.execArgv = execArgv ?? CHILD_EXEC_ARGV;
     this.size = Math.max(1, processes ?? availableParallelism());
     this.maxChunk = maxProcessChunk ?? 64;
@@ -151,7 +132,6 @@ export class ProcessPool {
     this.childUrl = childUrl ?? CHILD_URL;
     const childOptions: ChildPoolOptions = { ...pool, workers: pool.workers ?? 1 };
     if (workerUrl) childOptions.workerUrl = workerUrl.href;
-    if (generate) childOptions.generate = true;
     this.childArgs = JSON.stringify(childOptions);
     for (let i = 0; i < this.size; i++) this.spawn();
   }
@@ -189,81 +169,16 @@ export class ProcessPool {
     });
   }
 
-  /**
-   * Generates and runs the cases of `jobs` in the children (runtimes/child-generation.ts): only
-   * the jobs go out, the cases and observations come back, in job order. A case the child leaves
-   * to the caller has no observation. Crash recovery as in `run`: a chunk lost with its child is
-   * generated here and its cases run one at a time, so a case that kills a child again observes
-   * `crash`.
-   */
-  runJobs(jobs: readonly GenerationJob[]): Promise<GeneratedCase[]> {
-    if (this.closed) return Promise.reject(new Error('reference runtime: the process pool is closed'));
-    if (jobs.length === 0) return Promise.resolve([]);
-    return new Promise<GeneratedCase[]>((resolve, reject) => {
-      const out: GeneratedCase[] = new Array(jobs.length);
-      let pending = jobs.length;
-      let failed = false;
-      const size = Math.max(1, Math.min(this.maxChunk, Math.ceil(jobs.length / (this.size * 2))));
-      for (let start = 0; start < jobs.length; start += size) {
-        const generation: Generation = {
-          jobs: jobs.slice(start, start + size),
-          done: (cases, observations) => {
-            cases.forEach((c, i) => {
-              const observation = observations[i];
-              out[start + i] = observation ? { case: c, observation } : { case: c };
-            });
-            pending -= cases.length;
-            if (pending === 0 && !failed) resolve(out);
-          },
-          fail: (e) => {
-            if (!failed) reject(e);
-            failed = true;
-          },
-        };
-        this.queue.push({ id: this.nextChunk++, cases: [], targets: [], suspect: false, started: false, unstarted: 0, generation });
-      }
-      this.dispatch();
-    });
-  }
-
-  /** A generation chunk lost with its child (or failed there): generated here, each case then run alone. */
-  private async recoverGeneration(g: Generation): Promise<void> {
-    try {
-      const { generateCase, capabilities } = await loadGeneration();
-      // packed and unpacked like the cases a child returns, so a recovered case has their exact shape
-      const cases = unpackChunk<Case>(packCases(g.jobs.map(([family, seed, index]) => generateCase(family, seed, index))));
-      if (this.closed) throw new Error('reference runtime: the process pool is closed');
-      const alone: Chunk[] = [];
-      const observed = cases.map((c) => {
-        if (!runsInChild(c, capabilities)) return undefined;
-        return new Promise<Observation>((resolve) => {
-          alone.push({ id: this.nextChunk++, cases: [toPoolCase(c)], targets: [resolve], suspect: true, started: false, unstarted: 0 });
-        });
-      });
-      this.queue.unshift(...alone);
-      this.dispatch();
-      g.done(cases, await Promise.all(observed));
-    } catch (e) {
-      g.fail(e instanceof Error ? e : new Error(String(e)));
-    }
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.stopGuard();
     const detail = 'reference runtime closed while the case was running';
-    for (const chunk of this.queue.splice(0)) {
-      chunk.targets.forEach((t) => t(crashObservation(detail)));
-      chunk.generation?.fail(new Error(detail));
-    }
+    for (const chunk of this.queue.splice(0)) chunk.targets.forEach((t) => t(crashObservation(detail)));
     const exits: Array<Promise<void>> = [];
     for (const child of this.children) {
       child.retired = true;
-      for (const chunk of child.inflight.values()) {
-        chunk.targets.forEach((t) => t(crashObservation(detail)));
-        chunk.generation?.fail(new Error(detail));
-      }
+      for (const chunk of child.inflight.values()) chunk.targets.forEach((t) => t(crashObservation(detail)));
       child.inflight.clear();
       const { proc } = child;
       if (proc.exitCode === null && proc.signalCode === null) {
@@ -324,9 +239,7 @@ export class ProcessPool {
     }
     child.inflight.delete(m.id);
     child.deadline = child.inflight.size ? performance.now() + this.allowance([...child.inflight.values()]) : Infinity;
-    if (m.t === 'generated') chunk.generation?.done(unpackChunk<Case>(m.cases), m.observations);
-    else if (chunk.generation) void this.recoverGeneration(chunk.generation);
-    else if (m.t === 'done') m.observations.forEach((obs, i) => chunk.targets[i]!(obs));
+    if (m.t === 'done') m.observations.forEach((obs, i) => chunk.targets[i]!(obs));
     else chunk.targets.forEach((t) => t(crashObservation(`reference runtime child failed: ${m.message}`)));
     this.dispatch();
   }
@@ -351,10 +264,6 @@ export class ProcessPool {
         retry.push(chunk);
         continue;
       }
-      if (chunk.generation) {
-        void this.recoverGeneration(chunk.generation);
-        continue;
-      }
       if (chunk.suspect) {
         chunk.targets.forEach((t) => t(crashObservation(detail)));
         continue;
@@ -365,10 +274,7 @@ export class ProcessPool {
     if (this.closed) return;
     if (this.startFailures >= 3) {
       const crash = `reference runtime child failed to start: ${this.lastStartError}`;
-      for (const chunk of this.queue.splice(0)) {
-        chunk.targets.forEach((t) => t(crashObservation(crash)));
-        chunk.generation?.fail(new Error(crash));
-      }
+      for (const chunk of this.queue.splice(0)) chunk.targets.forEach((t) => t(crashObservation(crash)));
       return;
     }
     this.spawn();
@@ -395,8 +301,8 @@ export class ProcessPool {
       best.inflight.set(head.id, head);
       if (best.deadline === Infinity) best.deadline = performance.now();
       best.deadline += this.allowance([head]);
-      const message: ToChild = head.generation ? { t: 'generate', id: head.id, jobs: head.generation.jobs } : { t: 'run', id: head.id, cases: (head.packed ??= packCases(head.cases)) };
-      best.proc.send(message, undefined, undefined, () => undefined);
+      head.packed ??= packCases(head.cases);
+      best.proc.send({ t: 'run', id: head.id, cases: head.packed } satisfies ToChild, undefined, undefined, () => undefined);
     }
     const busy = this.busy();
     for (const c of this.children) this.setRef(c, busy);
@@ -430,10 +336,7 @@ export class ProcessPool {
    */
   private allowance(chunks: readonly Chunk[]): number {
     let ms = 30_000;
-    for (const k of chunks) {
-      for (const c of k.cases) ms += 2 * (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS);
-      ms += 2 * DEFAULT_CASE_TIMEOUT_MS * (k.generation?.jobs.length ?? 0);
-    }
+    for (const k of chunks) for (const c of k.cases) ms += 2 * (c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS);
     return ms;
   }
 

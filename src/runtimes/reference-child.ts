@@ -10,26 +10,20 @@ import type { PoolCase, PoolOptions } from '../runtime/pool.ts';
 import { WorkerPool } from '../runtime/pool.ts';
 import type { PackedCases } from '../runtime/packed.ts';
 import { unpackChunk } from '../runtime/packed.ts';
-import type { GenerationJob } from '../cli/generation-pool.ts';
-import { generateAndRun, loadGeneration } from './child-generation.ts';
 
 /** Parent → child. */
-export type ToChild = { t: 'run'; id: number; cases: PackedCases } | { t: 'generate'; id: number; jobs: GenerationJob[] };
+export type ToChild = { t: 'run'; id: number; cases: PackedCases };
 /** Child → parent. */
 export type FromChild =
   | { t: 'ready' }
   /** The batch arrived and runs: from now on, this child's death is the batch's doing or an outsider's. */
   | { t: 'started'; id: number }
   | { t: 'done'; id: number; observations: Observation[] }
-  /** A `generate` chunk (runtimes/child-generation.ts): its cases, and null for a case left to the parent. */
-  | { t: 'generated'; id: number; cases: PackedCases; observations: Array<Observation | null> }
   | { t: 'error'; id: number; message: string };
 
 /** Pool options as they cross the process boundary (argv[2], JSON): the worker entry as an href. */
 export interface ChildPoolOptions extends Omit<PoolOptions, 'workerUrl'> {
   workerUrl?: string;
-  /** The parent will send `generate` chunks: load the generators now, while the parent starts up. */
-  generate?: boolean;
 }
 
 export interface ChildHooks {
@@ -41,21 +35,13 @@ export function serve(hooks: ChildHooks = {}): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('runtimes/reference-child.ts must run in a forked process with an IPC channel');
   const raw = JSON.parse(process.argv[2] ?? '{}') as ChildPoolOptions;
-  const { workerUrl, generate, ...rest } = raw;
+  const { workerUrl, ...rest } = raw;
   const options: PoolOptions = workerUrl === undefined ? rest : { ...rest, workerUrl: new URL(workerUrl) };
   const pool = new WorkerPool(options);
   const reply = (m: FromChild): void => {
     send(m, undefined, undefined, () => undefined); // a send after the parent left is moot
   };
   process.on('message', (m: ToChild) => {
-    if (m.t === 'generate') {
-      reply({ t: 'started', id: m.id });
-      generateAndRun(m.jobs, pool).then(
-        ({ cases, observations }) => reply({ t: 'generated', id: m.id, cases, observations }),
-        (e: unknown) => reply({ t: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
-      );
-      return;
-    }
     if (m.t !== 'run') return;
     reply({ t: 'started', id: m.id });
     if (hooks.onBatch) hooks.onBatch(unpackChunk<PoolCase>(m.cases));
@@ -69,6 +55,4 @@ export function serve(hooks: ChildHooks = {}): void {
     void pool.close().finally(() => process.exit(0));
   });
   reply({ t: 'ready' });
-  // a failure here fails the first `generate` chunk, which the parent then generates itself
-  if (generate) loadGeneration().catch(() => undefined);
 }

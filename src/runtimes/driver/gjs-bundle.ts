@@ -4,7 +4,7 @@
  * the shared step executor and host layers) and swaps Node's modules for small gjs shims:
  * `node:process` / the global `process` → gjs-process.ts, `node:readline` → gjs-readline.ts,
  * `node:buffer` → gjs-buffer.ts, and the pool-only `node:fs|os|child_process|worker_threads` →
- * gjs-unavailable.ts (so is runtimes/child-generation.ts, the children's case generation); the global `URL` (absent in gjs) → gjs-url.ts. The bundle is content-addressed in the temp directory, so concurrent
+ * gjs-unavailable.ts; the global `URL` (absent in gjs) → gjs-url.ts. The bundle is content-addressed in the temp directory, so concurrent
  * runtimes share one file and a source change makes a new one.
  */
 import { createHash } from 'node:crypto';
@@ -41,9 +41,6 @@ export async function buildGjsDriver(): Promise<string> {
       {
         name: 'gjs-node-shims',
         setup(b) {
-          // generation inside reference children (runtimes/child-generation.ts) is pool-only too,
-          // and its lazy import of the generators would pull binaryen into the bundle
-          b.onResolve({ filter: /\/child-generation\.ts$/ }, () => ({ path: here('./gjs-unavailable.ts') }));
           b.onResolve({ filter: /^node:/ }, (args) => {
             const shim = NODE_SHIMS[args.path];
             if (!shim) return { errors: [{ text: `the gjs driver has no shim for ${args.path}` }] };
