@@ -19,6 +19,21 @@ export interface ChildSpec {
   cwd?: string;
   /** How long start-up (until the hello line) may take. */
   startTimeoutMs?: number;
+  /**
+   * Called right after each spawn (the first child and every respawn), before its hello: a
+   * caller that must know every child it owns (to kill them with trapcheck) learns of one that
+   * is still starting, not only of those that got through start-up.
+   */
+  onSpawn?: (child: SpawnedChild) => void;
+}
+
+/** A child as `ChildSpec.onSpawn` sees it, from its spawn on. */
+export interface SpawnedChild {
+  readonly pid: number | undefined;
+  /** SIGKILL, synchronously; nothing once it has exited. */
+  kill(): void;
+  /** Called once when it has exited (at once if it already has). */
+  onExit(f: (e: ChildExit) => void): void;
 }
 
 export interface ChildExit {
@@ -30,7 +45,7 @@ export interface ChildExit {
 
 const STDERR_KEEP = 4096;
 
-export class LineChild<In extends object, Out extends { t: string }> {
+export class LineChild<In extends object, Out extends { t: string }> implements SpawnedChild {
   private readonly proc: ChildProcess;
   private stderrTail = '';
   private listener: ((m: Out) => void) | undefined;
@@ -64,6 +79,7 @@ export class LineChild<In extends object, Out extends { t: string }> {
       // let stderr drain before reporting
       setImmediate(() => this.finish({ code, signal, stderr: this.stderrTail }));
     });
+    spec.onSpawn?.(this);
   }
 
   private finish(e: ChildExit): void {
@@ -84,6 +100,7 @@ export class LineChild<In extends object, Out extends { t: string }> {
   /** Spawns the child and waits for its first message (the hello). */
   static async start<I extends object, O extends { t: string }>(spec: ChildSpec): Promise<{ child: LineChild<I, O>; hello: O }> {
     const child = new LineChild<I, O>(spec);
+    let failedToStart: ((e: ChildExit) => void) | undefined;
     const hello = await new Promise<O>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill();
@@ -93,14 +110,16 @@ export class LineChild<In extends object, Out extends { t: string }> {
         clearTimeout(timer);
         resolve(m);
       });
-      child.onExit((e) => {
+      failedToStart = (e) => {
         clearTimeout(timer);
         const why = e.stderr.trim().split('\n').slice(-3).join(' / ') || `exit ${e.code ?? e.signal}`;
         reject(new TrapcheckError('RUNTIME_NOT_FOUND', `runtime ${spec.name}: \`${spec.command}\` failed to start: ${why}`));
-      });
+      };
+      child.onExit(failedToStart);
     });
     child.listener = undefined;
-    child.exitListeners = [];
+    // only start-up's own listener goes: `onSpawn`'s stays
+    child.exitListeners = child.exitListeners.filter((l) => l !== failedToStart);
     return { child, hello };
   }
 

@@ -3,7 +3,7 @@
  * @wasmer/sdk): started once, replaced on demand after it died, was killed by a watchdog or was
  * retired. One exit listener per child, not one per case: a death while a case runs reaches that
  * case through `onDeath`; a child killed or retired on purpose reports nothing (its case has
- * already settled).
+ * already settled). Every child it spawns, first or respawned, goes through `spec.onSpawn` at birth.
  */
 import type { ChildSpec } from './child.ts';
 import { LineChild } from './child.ts';

@@ -6,7 +6,6 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ProcessResult } from '../../runtimes/wabt.ts';
-import type { LineChild } from '../../runtimes/child.ts';
 import { RespawningChild } from '../../runtimes/respawning-child.ts';
 import { trackChild } from '../child-reaper.ts';
 
@@ -21,25 +20,19 @@ type Message = { t: 'hello' } | { t: 'done'; id: number; status: number; stdout:
 
 class Slot {
   private runs = 0;
-  /** The child the reaper knows about (each respawn is a new one). */
-  private reaped: LineChild<Request, Message> | undefined;
   private constructor(private readonly child: RespawningChild<Request, Message>) {}
 
   static async start(interp: string): Promise<Slot> {
-    const { child } = await RespawningChild.start<Request, Message>({ name: 'wasm-interp (in-process)', command: process.execPath, args: [CHILD, interp], startTimeoutMs: 60_000 });
-    const slot = new Slot(child);
-    await slot.live();
-    return slot;
-  }
-
-  /** The live child, tracked so that a SIGTERM / SIGINT of trapcheck kills it (a run in progress would go on as an orphan). */
-  private async live(): Promise<LineChild<Request, Message>> {
-    const live = await this.child.ensure();
-    if (live !== this.reaped) {
-      this.reaped = live;
-      live.onExit(trackChild(live));
-    }
-    return live;
+    const { child } = await RespawningChild.start<Request, Message>({
+      name: 'wasm-interp (in-process)',
+      command: process.execPath,
+      args: [CHILD, interp],
+      startTimeoutMs: 60_000,
+      // every child, the first and each respawn, is tracked from its spawn on: a SIGTERM / SIGINT of
+      // trapcheck kills it even while it is still starting (it would go on as an orphan)
+      onSpawn: (spawned) => spawned.onExit(trackChild(spawned)),
+    });
+    return new Slot(child);
   }
 
   async run(args: string[], budgetMs: number): Promise<ProcessResult> {
@@ -47,7 +40,7 @@ class Slot {
       this.runs = 1;
       await this.child.close(1_000);
     }
-    const live = await this.live();
+    const live = await this.child.ensure();
     const id = this.runs;
     return new Promise((resolve) => {
       const done = (r: Omit<ProcessResult, 'budgetMs'>): void => {

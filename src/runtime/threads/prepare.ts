@@ -9,8 +9,7 @@ import type { Outcome } from '../../outcome.ts';
 import { instrumentThreads, InstrumentError } from '../../wasm/instrument/threads.ts';
 import { hookThreadsAtBytes } from './hook-bytes.ts';
 import { asyncifyHooked } from './sched/asyncify-hooked.ts';
-import type { WasmExports, WasmMemory, WasmModule } from '../wasm-api.ts';
-import type { MemoryBinding } from '../wasi/wasi.ts';
+import type { WasmMemory, WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
 
 export interface SharedMemoryImport {
@@ -57,18 +56,4 @@ function instrument(bytes: Uint8Array, asyncify: boolean): { bytes: Uint8Array; 
 /** The process's one shared memory, as the module imports it. */
 export function sharedMemoryFor(mi: SharedMemoryImport): WasmMemory {
   return new WA.Memory(mi.maximum === undefined ? { initial: mi.initial, shared: true } : { initial: mi.initial, maximum: mi.maximum, shared: true });
-}
-
-/** What a thread's import builder gives: the imports with the thread's WASI host, or why it cannot link. */
-export type ThreadSetup<W> = { unlinkable: string } | { unsupported: string } | { imports: Record<string, Record<string, unknown>>; wasi: W; binding: MemoryBinding };
-
-/**
- * Main's instance (tid 0) from its import setup, or the outcome of the instantiate step. `linked`
- * gets the thread's WASI host before the instance exists: a start section already writes and exits.
- */
-export function instantiateMain<W>(module: WasmModule, setup: ThreadSetup<W>, linked: (wasi: W) => void): { exports: WasmExports; binding: MemoryBinding } | Outcome {
-  if ('unlinkable' in setup) return { kind: 'rejected', stage: 'unlinkable', message: setup.unlinkable };
-  if ('unsupported' in setup) return { kind: 'unsupported', feature: setup.unsupported };
-  linked(setup.wasi);
-  return { exports: new WA.Instance(module, setup.imports).exports, binding: setup.binding };
 }

@@ -14,13 +14,12 @@
 import type { Outcome } from '../../outcome.ts';
 import type { RunnableCase, ThreadedProcessLike } from '../exec.ts';
 import type { WasmExports, WasmMemory } from '../wasm-api.ts';
-import { WA } from '../wasm-api.ts';
 import type { MemoryBinding, WasiHost } from '../wasi/wasi.ts';
 import { DEFAULT_THREAD_LIMIT, ProcessControl, ThreadKilled } from './control.ts';
 import type { PostSpawn } from './imports.ts';
 import { threadImports } from './imports.ts';
 import type { PreparedThreadsModule } from './prepare.ts';
-import { instantiateMain, prepareThreadsModule, sharedMemoryFor } from './prepare.ts';
+import { ProcessModules } from './process-modules.ts';
 import { SchedProcess } from './sched/process.ts';
 
 /** How long main waits for spawned threads to unwind after the end (the watchdog covers longer). */
@@ -32,8 +31,7 @@ export interface ThreadSupport {
 
 export class ThreadedProcess {
   readonly ctl: ProcessControl;
-  private memory: WasmMemory | undefined;
-  private readonly prepared = new Map<number, PreparedThreadsModule | Outcome>();
+  private readonly modules: ProcessModules;
   wasi: WasiHost | undefined;
 
   constructor(
@@ -41,21 +39,15 @@ export class ThreadedProcess {
     private readonly support: ThreadSupport,
   ) {
     this.ctl = ProcessControl.create(c.wasi?.threadLimit ?? DEFAULT_THREAD_LIMIT);
-  }
-
-  private prepare(index: number): PreparedThreadsModule | Outcome {
-    let r = this.prepared.get(index);
-    if (!r) this.prepared.set(index, (r = prepareThreadsModule(this.c.modules[index]!.bytes, { asyncify: false })));
-    return r;
+    // without Asyncify: a thread blocks its own worker; prepared for this case only
+    this.modules = new ProcessModules(c.modules, { asyncify: false });
   }
 
   /** Instantiates module `index` as the main thread (tid 0). */
   instantiate(index: number): { exports: WasmExports; binding: MemoryBinding } | Outcome {
-    const p = this.prepare(index);
-    if ('kind' in p) return p as Outcome;
-    const mi = p.memoryImport;
-    this.memory ??= sharedMemoryFor(mi);
-    return instantiateMain(p.module, threadImports({ module: p.module, memory: this.memory, memoryImport: mi, ctl: this.ctl, tid: 0, c: this.c, post: this.support.post }), (wasi) => (this.wasi = wasi));
+    const importsFor = ({ module, memoryImport }: PreparedThreadsModule, memory: WasmMemory) =>
+      threadImports({ module, memory, memoryImport, ctl: this.ctl, tid: 0, c: this.c, post: this.support.post });
+    return this.modules.instantiateMain(index, importsFor, (wasi) => (this.wasi = wasi));
   }
 
   /** The process's end, if some thread ended it. */

@@ -26,21 +26,20 @@ import { chooserFor, formatSchedule, parseSchedule, scheduleSeed } from './sched
 import { ModuleCache } from './module-cache.ts';
 import { DFS_PROBE, formatEligible } from './dfs.ts';
 import type { PreparedThreadsModule } from '../prepare.ts';
-import { instantiateMain, prepareThreadsModule, sharedMemoryFor } from '../prepare.ts';
+import { ProcessModules } from '../process-modules.ts';
 import { SharedStreams } from './streams.ts';
 
-/** `--schedules N` runs one module N times: it is instrumented once per worker. */
+/** `--schedules N` runs one module N times: it is instrumented once per worker (Asyncify makes this the costly part of a case). */
 const compiledModules = new ModuleCache<PreparedThreadsModule | Outcome>(32);
 
 export class SchedProcess implements ThreadEnv {
   readonly sched: Scheduler;
   readonly streams: SharedStreams;
   wasi: WasiHost | undefined;
-  memory: WasmMemory | undefined;
   private readonly token: ScheduleToken;
   private readonly main = new MainThread();
   private readonly coroutines = new Map<number, Coroutine>();
-  private readonly prepared = new Map<number, PreparedThreadsModule | Outcome>();
+  private readonly modules: ProcessModules;
   private end: Outcome | undefined;
   private readonly limit: number;
   private nextTid = 1;
@@ -53,6 +52,8 @@ export class SchedProcess implements ThreadEnv {
     if (probe) this.sched.eligibleLog = [];
     this.streams = new SharedStreams(c);
     this.limit = Math.max(0, Math.min(MAX_THREADS - 1, c.wasi?.threadLimit ?? DEFAULT_THREAD_LIMIT));
+    // with Asyncify: a coroutine unwinds at a switch point; kept across the worker's cases
+    this.modules = new ProcessModules(c.modules, { asyncify: true, cache: compiledModules });
   }
 
   get killed(): boolean {
@@ -65,24 +66,14 @@ export class SchedProcess implements ThreadEnv {
     return this.sched.eligibleLog ? `${token}${formatEligible(this.sched.eligibleLog)}` : token;
   }
 
-  private prepare(index: number): PreparedThreadsModule | Outcome {
-    let r = this.prepared.get(index);
-    if (!r) {
-      const bytes = this.c.modules[index]!.bytes;
-      // Asyncify makes this the costly part of a case
-      r = compiledModules.get(bytes) ?? compiledModules.put(bytes, prepareThreadsModule(bytes, { asyncify: true }));
-      this.prepared.set(index, r);
-    }
-    return r;
+  /** The process's shared memory, once main is instantiated. */
+  get memory(): WasmMemory | undefined {
+    return this.modules.memory;
   }
 
   /** Instantiates module `index` as the main thread (tid 0); its start section may already switch. */
   instantiate(index: number): { exports: WasmExports; binding: MemoryBinding } | Outcome {
-    const p = this.prepare(index);
-    if ('kind' in p) return p as Outcome;
-    const mi = p.memoryImport;
-    this.memory ??= sharedMemoryFor(mi);
-    return instantiateMain(p.module, schedImports(this, this.main, p.module, mi), (wasi) => (this.wasi = wasi));
+    return this.modules.instantiateMain(index, (p) => schedImports(this, this.main, p.module, p.memoryImport), (wasi) => (this.wasi = wasi));
   }
 
   // --- ThreadEnv: what the hooks of a thread ask -----------------------------------------------
