@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { trapcheck } from '../cli/helpers.ts';
+import { trapcheck, trapcheckInProcess } from '../cli/helpers.ts';
 
 describe('trapcheck mutate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trapcheck-mutate-cli-'));
@@ -26,11 +26,12 @@ describe('trapcheck mutate', () => {
     expect(run.code).toBe(0);
   });
 
-  it('a bad source or transform is a one-line usage error', () => {
-    const bad = trapcheck(['mutate', 'no/such/thing/here', '--out', join(dir, 'x')]);
+  it('a bad source or transform is a one-line usage error', async () => {
+    // in-process (runCli, the bin's entry): `mutate` ran through the real bin in the test above
+    const bad = await trapcheckInProcess(['mutate', 'no/such/thing/here', '--out', join(dir, 'x')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/`trapcheck mutate` takes .*FAMILY\/SEED\/PATH/);
-    const transform = trapcheck(['mutate', 'core-traps/1/0', '--transform', 'shuffle', '--out', join(dir, 'y')]);
+    const transform = await trapcheckInProcess(['mutate', 'core-traps/1/0', '--transform', 'shuffle', '--out', join(dir, 'y')]);
     expect(transform.code).toBe(2);
     expect(transform.stderr).toMatch(/unknown transform `shuffle`; valid choices: `context`/);
   });

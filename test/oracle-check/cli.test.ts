@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trapcheck } from '../cli/helpers.ts';
+import type { CliRun } from '../cli/helpers.ts';
+import { trapcheck, trapcheckInProcess } from '../cli/helpers.ts';
 
-function expectOneLineError(args: string[], pattern: RegExp): void {
-  const r = trapcheck(['oracle-check', ...args]);
+function expectOneLineError(r: CliRun, pattern: RegExp): void {
   expect(r.code).toBe(2);
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -14,10 +14,12 @@ function expectOneLineError(args: string[], pattern: RegExp): void {
 }
 
 describe('trapcheck oracle-check', () => {
-  it('bad input is one line naming the problem, exit 2', () => {
-    expectOneLineError(['--evaluator', 'v8'], /unknown evaluator `v8`; valid choices: .*wabt/);
-    expectOneLineError(['--family', 'nope'], /unknown family `nope`/);
-    expectOneLineError(['core-traps'], /unexpected argument `core-traps`/);
+  it('bad input is one line naming the problem, exit 2', async () => {
+    // the first through the real bin; the rest through the same entry in-process (runCli), sparing
+    // a node + loader start-up each
+    expectOneLineError(trapcheck(['oracle-check', '--evaluator', 'v8']), /unknown evaluator `v8`; valid choices: .*wabt/);
+    expectOneLineError(await trapcheckInProcess(['oracle-check', '--family', 'nope']), /unknown family `nope`/);
+    expectOneLineError(await trapcheckInProcess(['oracle-check', 'core-traps']), /unexpected argument `core-traps`/);
   });
 
   it('counts agreements per evaluator and cases no evaluator can run by reason, exits 0 without a disagreement, writes report.json and summary.md', () => {
