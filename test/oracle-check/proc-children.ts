@@ -33,6 +33,12 @@ function cmdline(pid: number): string {
   }
 }
 
+/** The process `pid` now, if it exists. */
+export function procOf(pid: number): Proc | undefined {
+  const s = stat(pid);
+  return s ? { pid, cmdline: cmdline(pid), started: s.started } : undefined;
+}
+
 /** Still running: present, not a zombie, and the same process (not a reused pid). */
 export function running(p: Proc): boolean {
   const s = stat(p.pid);

@@ -7,68 +7,26 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { trackedChildren } from '../../src/oracle-check/child-reaper.ts';
 import { InterpPool } from '../../src/oracle-check/wasi/interp-pool.ts';
 import { NODE_MODULES } from '../../src/runtimes/binaries.ts';
+import type { Proc } from './proc-children.ts';
+import { childrenWith, procOf, sleep, survivors } from './proc-children.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/trapcheck.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 const HOST = fileURLToPath(new URL('./fixtures/reaper-host.ts', import.meta.url));
 
-interface Proc {
-  pid: number;
-  cmdline: string;
-  /** Clock ticks after boot when it started: with the pid, names one process (pids are reused). */
-  started: string;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function stat(pid: number): { ppid: number; state: string; started: string } | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields 3… of proc(5) after the `(comm)`: state, ppid, …, starttime (field 22)
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0]!, ppid: Number(rest[1]), started: rest[19]! };
-  } catch {
-    return undefined;
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-function childrenOf(ppid: number): Proc[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .flatMap((pid) => {
-      const s = stat(pid);
-      return s?.ppid === ppid ? [{ pid, cmdline: cmdline(pid), started: s.started }] : [];
-    });
-}
-
-/** Still running: present, not a zombie, and the same process (not a reused pid; its command line may change: `env node`). */
-function running(p: Proc): boolean {
-  const s = stat(p.pid);
-  return s !== undefined && s.state !== 'Z' && s.state !== 'X' && s.started === p.started;
-}
-
 /** Polls until the CLI has children whose command line contains `marker`; fails if the CLI ends first. */
-async function childrenWith(cli: ChildProcess, marker: string, exited: () => boolean): Promise<Proc[]> {
+async function cliChildrenWith(cli: ChildProcess, marker: string, exited: () => boolean): Promise<Proc[]> {
   for (;;) {
     if (exited()) throw new Error(`the CLI ended before a child with "${marker}" appeared`);
-    const found = childrenOf(cli.pid!).filter((c) => c.cmdline.includes(marker));
+    const found = childrenWith(cli.pid!, marker);
     if (found.length) return found;
     await sleep(100);
   }
@@ -89,19 +47,13 @@ async function signalled(evaluator: string, marker: string, signal: NodeJS.Signa
       if (end !== undefined) throw new Error(`the CLI ended before its header line: ${stdout}`);
       await sleep(100);
     }
-    const children = await childrenWith(cli, marker, () => end !== undefined);
+    const children = await cliChildrenWith(cli, marker, () => end !== undefined);
     cli.kill(signal);
     await ended;
     return { end: end!, children };
   } finally {
     if (end === undefined) cli.kill('SIGKILL');
   }
-}
-
-/** The children still running a little after the CLI ended (a SIGKILLed process needs a moment to go). */
-async function survivors(children: Proc[]): Promise<Proc[]> {
-  for (let i = 0; i < 20 && children.some(running); i++) await sleep(100);
-  return children.filter(running);
 }
 
 /** Runs fixtures/reaper-host.ts; returns it and the pid of the child it tracks. */
@@ -112,7 +64,7 @@ async function reaperHost(mode: 'wait' | 'exit'): Promise<{ host: ChildProcess; 
   host.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   while (!out.includes('\n')) await sleep(50);
   const pid = Number(out.trim());
-  return { host, child: { pid, cmdline: cmdline(pid), started: stat(pid)!.started }, ended };
+  return { host, child: procOf(pid)!, ended };
 }
 
 describe.runIf(existsSync('/proc/self/stat'))('oracle-check ended by a signal', () => {
