@@ -34,6 +34,8 @@ export interface ExecuteOptions {
   threads?: ThreadScheduling;
   /** Creates a runtime from its spec (tests inject failing runtimes); default: the registry. */
   createRuntime?: (spec: string) => Promise<Runtime>;
+  /** The runtimes, already started by startRuntimesEarly; default: started here. */
+  slots?: Promise<RuntimeSlot[]>;
 }
 
 export function checkRuntimes(specs: readonly string[]): void {
@@ -59,7 +61,9 @@ function progressLine(command: string, t: Tally, total: number | undefined, runt
   return `${command}: ${cases}${of} cases · ${t.results} results · ${Math.round(t.results / Math.max(seconds, 1e-3))}/s · pass ${t.passed} · fail ${t.failed} · other ${t.other}`;
 }
 
-async function startRuntimes(options: ExecuteOptions, io: CliIo): Promise<RuntimeSlot[]> {
+type RuntimeStart = Pick<ExecuteOptions, 'command' | 'runtimes' | 'createRuntime'>;
+
+async function startRuntimes(options: RuntimeStart, io: CliIo): Promise<RuntimeSlot[]> {
   const create = options.createRuntime ?? createRuntime;
   const started: Runtime[] = [];
   if (options.createRuntime) for (const spec of options.runtimes) started.push(await create(spec));
@@ -69,10 +73,31 @@ async function startRuntimes(options: ExecuteOptions, io: CliIo): Promise<Runtim
   return started.map((r, i) => new RuntimeSlot(r, () => create(explicit[i] ?? r.name)));
 }
 
+/**
+ * Starts the runtimes before the command loads its cases (pass the result as `slots`): the
+ * reference runtime's child processes take about as long to be ready as loading the corpus and
+ * generating with binaryen, so `run --runs 1` and `replay` wait for the longer of the two, not
+ * both. Close them with closeRuntimes if the cases cannot be loaded.
+ */
+export function startRuntimesEarly(options: RuntimeStart, io: CliIo): Promise<RuntimeSlot[]> {
+  const slots = startRuntimes(options, io).then((started) => {
+    // a pooled runtime starts its threads or processes on first use: an empty batch is one
+    for (const s of started) s.runtime().executeAll([]).catch(() => undefined);
+    return started;
+  });
+  slots.catch(() => undefined); // reported where executeCases (or closeRuntimes) awaits it
+  return slots;
+}
+
+export async function closeRuntimes(slots: Promise<RuntimeSlot[]>): Promise<void> {
+  const started = await slots.catch(() => []);
+  await Promise.all(started.map((s) => s.close().catch(() => undefined)));
+}
+
 export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, options: ExecuteOptions, io: CliIo): Promise<{ report: Report; results: CaseResult[]; exitCode: number }> {
   let slots: RuntimeSlot[] = [];
   try {
-    slots = await startRuntimes(options, io);
+    slots = await (options.slots ?? startRuntimes(options, io));
     const entries: RuntimeEntry[] = await Promise.all(slots.map(async (s) => ({ name: s.runtime().name, version: await s.runtime().version(), profile: s.runtime().profile.runtime })));
     io.out(`trapcheck ${options.command}: seed ${options.seed}; runtimes ${entries.map((e) => `${e.name} ${e.version}`).join(', ')}${options.total !== undefined ? `; ${options.total} cases` : ''}`);
     const started = performance.now();

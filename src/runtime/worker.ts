@@ -5,6 +5,7 @@
  * A chunk may arrive packed (runtime/packed.ts: cases from a supervisor in another process,
  * which its child's main thread forwarded as bytes).
  */
+import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Observation } from '../observation.ts';
 import type { CallRuntime, ExecOptions, ProcessRuntime, RunnableCase, ThreadRuntime } from './exec.ts';
@@ -56,8 +57,25 @@ let calls: CallRuntime | undefined;
 let runThread: ((req: Omit<SpawnRequest, 'type'>, post: (r: SpawnRequest) => void) => void) | undefined;
 const post = (r: SpawnRequest): void => port.postMessage(r);
 async function loadThreads(): Promise<ThreadRuntime> {
-  const { createThreadedProcess } = await import('./threads/process.ts');
+  const { createThreadedProcess } = await withLazyWasm(() => import('./threads/process.ts'));
   return { create: (c) => createThreadedProcess(c, { post }) };
+}
+
+/**
+ * Loads binaryen-backed support with lazy wasm compilation. The reference children compile wasm
+ * eagerly (--no-wasm-lazy-compilation, runtimes/process-pool.ts: cheaper for generated cases),
+ * which for binaryen's own large module costs ~0.6 s more CPU at its import (measured), almost
+ * all on functions this worker never calls. The flag is process-wide: a case compiled meanwhile
+ * is only compiled lazily, which changes timing, never an observation.
+ */
+async function withLazyWasm<T>(load: () => Promise<T>): Promise<T> {
+  if (!process.execArgv.includes('--no-wasm-lazy-compilation')) return load();
+  setFlagsFromString('--wasm-lazy-compilation');
+  try {
+    return await load();
+  } finally {
+    setFlagsFromString('--no-wasm-lazy-compilation');
+  }
 }
 
 port.on('message', (m: RunMessage | ThreadMessage) => {
@@ -84,7 +102,7 @@ function runThreadMessage(m: ThreadMessage): void {
 function prepare(job: RunJob): void {
   if (!processes && job.cases.some((c) => c.lunatic)) {
     // Lunatic processes: loaded on first need (binaryen: fuel + asyncify instrumentation)
-    void import('./process/runtime.ts').then((p) => {
+    void withLazyWasm(() => import('./process/runtime.ts')).then((p) => {
       processes = p.processRuntime;
       prepare(job);
     });
@@ -92,7 +110,7 @@ function prepare(job: RunJob): void {
   }
   if (!calls && job.cases.some((c) => (c.fuel || c.asyncify) && !c.lunatic)) {
     // fuel / asyncify core cases: instrumentation loaded on first need (binaryen)
-    void import('./calls/instrument.ts').then((i) => {
+    void withLazyWasm(() => import('./calls/instrument.ts')).then((i) => {
       calls = i.callRuntime;
       prepare(job);
     });

@@ -27,7 +27,7 @@ import { packCases } from '../runtime/packed.ts';
 import type { ChildPoolOptions, FromChild, ToChild } from './reference-child.ts';
 
 export interface ProcessPoolOptions extends PoolOptions {
-  /** Child processes; default `os.availableParallelism()`. */
+  /** Child processes at most, started as work needs them; default `os.availableParallelism()`. */
   processes?: number;
   /** Largest chunk of cases sent to a child in one message (default 64). */
   maxProcessChunk?: number;
@@ -62,9 +62,9 @@ const STDERR_KEEP = 2048;
  * they keep a platform thread busy with timers (~7% of a child's CPU), and the lazy-compile
  * stubs cost more than compiling a generated module's few functions up front: children's CPU
  * per case −6 to −10% (core-traps, wasi-exit, controls). Validation was eager already, so a
- * module is accepted or rejected as before. Its price is paid where a case worker first loads
- * binaryen (fuel, Asyncify, wasi-threads, Lunatic cases: ~0.5 s more), before the case's budget
- * starts; thread workers never load it.
+ * module is accepted or rejected as before. binaryen's own module is the exception: a case worker
+ * loads it (fuel, Asyncify, wasi-threads, Lunatic cases) with lazy compilation on, which saves
+ * ~0.6 s of CPU there (runtime/worker.ts, withLazyWasm); thread workers never load it.
  *
  * All of these change timing only, never an observation (the determinism test compares against
  * the in-process pool, which keeps the host's defaults).
@@ -133,7 +133,9 @@ export class ProcessPool {
     const childOptions: ChildPoolOptions = { ...pool, workers: pool.workers ?? 1 };
     if (workerUrl) childOptions.workerUrl = workerUrl.href;
     this.childArgs = JSON.stringify(childOptions);
-    for (let i = 0; i < this.size; i++) this.spawn();
+    // One child now, more as work needs them (grow): a replay or a small run pays one child's
+    // start-up (~0.8 s of CPU with its worker), not one per core.
+    this.spawn();
   }
 
   /** Child pids (tests kill one mid-run). */
@@ -165,6 +167,7 @@ export class ProcessPool {
         }
         this.queue.push(chunk);
       }
+      this.grow();
       this.dispatch();
     });
   }
@@ -282,6 +285,21 @@ export class ProcessPool {
   }
 
   // --- scheduling ------------------------------------------------------------------------------
+
+  /**
+   * Starts children (up to `size`) while more than a full chunk of cases would wait beyond what
+   * the children started can take: a child's start-up costs about as much CPU as running a full
+   * chunk, so a small batch is quicker on the children there are.
+   */
+  private grow(): void {
+    let room = 0;
+    for (const c of this.children) room += Math.max(0, this.depth - c.inflight.size);
+    const waiting = (): number => this.queue.slice(room).reduce((n, k) => n + k.cases.length, 0);
+    for (let n = this.children.size; n < this.size && waiting() > this.maxChunk; n++) {
+      this.spawn();
+      room += this.depth;
+    }
+  }
 
   private dispatch(): void {
     if (this.closed) return;

@@ -10,7 +10,7 @@ import { FAMILY_NAMES } from '../../../generators/names.ts';
 import { checkChoices, listOption, parse } from '../args.ts';
 import { parseReplayArgs } from '../../replay-token.ts';
 import { prepareOutDir } from '../../report/out-dir.ts';
-import { checkRuntimes, executeCases } from '../execute.ts';
+import { checkRuntimes, closeRuntimes, executeCases, startRuntimesEarly } from '../execute.ts';
 import type { CliIo } from '../io.ts';
 import { reportersOf } from './run.ts';
 import { THREAD_OPTIONS, threadScheduling } from '../thread-schedules.ts';
@@ -49,11 +49,18 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   const reporters = reportersOf(values);
   const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : 'reports/replay');
   const threads = threadScheduling(values);
-  const c = await caseFromArgs(values, positionals);
+  // the runtimes start first and boot (the reference runtime's child processes) while the case
+  // loads or generates; a runtime's error is thrown by executeCases, after the case's own errors
+  const slots = startRuntimesEarly({ command: 'replay', runtimes }, io);
+  await slots.catch(() => undefined);
+  const c = await caseFromArgs(values, positionals).catch(async (e: unknown) => {
+    await closeRuntimes(slots);
+    throw e;
+  });
   const seed = c.provenance.kind === 'generator' ? c.provenance.seed : 0;
   io.out(`case ${c.id} (${c.family}); steps:`);
   c.steps.forEach((s, i) => io.out(`  ${i}. ${s.op}${'export' in s ? ` ${s.export}` : ''}: expect ${formatExpectation(s.expect) ?? '(state only)'}`));
-  const { results, exitCode } = await executeCases([c], { command: 'replay', seed, config: { case: c.id, runtimes, out: outDir }, runtimes, outDir, reporters, threads }, io);
+  const { results, exitCode } = await executeCases([c], { command: 'replay', seed, config: { case: c.id, runtimes, out: outDir }, runtimes, slots, outDir, reporters, threads }, io);
   for (const r of results) {
     io.out(`${r.runtime}: ${r.verdict.verdict}${r.verdict.reason ? ` — ${r.verdict.reason}` : ''}${r.schedule !== undefined ? ` (schedule ${r.schedule})` : ''}`);
     r.observation?.steps.forEach((s, i) => io.out(`  ${i}. observed ${formatOutcome(s.outcome)}`));

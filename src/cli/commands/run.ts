@@ -4,7 +4,7 @@ import { REPORTERS } from '../../report/write.ts';
 import type { ReporterName } from '../../report/write.ts';
 import { checkChoices, intOption, listOption, parse } from '../args.ts';
 import type { OptionSpec } from '../args.ts';
-import { checkRuntimes, executeCases } from '../execute.ts';
+import { checkRuntimes, closeRuntimes, executeCases, startRuntimesEarly } from '../execute.ts';
 import type { CliIo } from '../io.ts';
 import { resolveSeed } from '../seed.ts';
 import { collectCases } from '../sources.ts';
@@ -45,11 +45,18 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   // the report folder is checked before any work: an unwritable --out is a one-line error at once
   const outDir = prepareOutDir(typeof values['out'] === 'string' ? values['out'] : suites ? `reports/suite-${seed}` : `reports/run-${seed}`);
   if (suites) return (await import('./run-suite.ts')).runSuites(suites, { seed, runtimes, reporters, outDir }, io);
+  // the runtimes start first and boot (the reference runtime's child processes) while the cases
+  // load; a runtime's error is thrown by executeCases, after the cases' own errors
+  const slots = startRuntimesEarly({ command: 'run', runtimes }, io);
+  await slots.catch(() => undefined);
   const corpusDirs = listOption(values, 'corpus');
-  const sources = await collectCases({ corpusDirs, families, seed, runs });
+  const sources = await collectCases({ corpusDirs, families, seed, runs }).catch(async (e: unknown) => {
+    await closeRuntimes(slots);
+    throw e;
+  });
   const config = { runs, families: families ?? 'all', generatedFamilies: sources.generatedFamilies, corpus: corpusDirs ?? 'default', corpusCases: sources.corpus.length, runtimes, reporters, out: outDir };
   try {
-    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config: threads.schedules > 1 || threads.real ? { ...config, threads } : config, runtimes, outDir, reporters, total: sources.total, threads }, io);
+    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config: threads.schedules > 1 || threads.real ? { ...config, threads } : config, runtimes, slots, outDir, reporters, total: sources.total, threads }, io);
     return exitCode;
   } finally {
     await sources.close();
