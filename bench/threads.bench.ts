@@ -18,11 +18,13 @@ import { executeCase } from '../src/runtime/exec.ts';
 import { toPoolCase } from '../src/runtime/pool.ts';
 import { exploreDfs, parseProbe, probeToken } from '../src/runtime/threads/sched/dfs.ts';
 import { formatSchedule, scheduleSeed } from '../src/runtime/threads/sched/schedule.ts';
-import { loadReferenceProfile } from '../src/runtimes/reference.ts';
+import { createReferenceRuntime, defaultReferenceProcesses, loadReferenceProfile } from '../src/runtimes/reference.ts';
+import { runSuite } from '../src/conformance/suite.ts';
 import { explore, faultyRuntime, plantedCase, replaySchedule } from '../test/runtime/threads/planted-fault.ts';
 import type { BenchRow } from './harness.ts';
 
 const BATCH = 200;
+const CHILD_BATCH = 800;
 const ROUNDS = 3;
 const LATENCY_RUNS = 200;
 
@@ -92,10 +94,49 @@ export default async function threads(): Promise<BenchRow[]> {
       opsPerSec: (found.runs * 1000) / exploreMs,
       note: found.failing ? `found after ${found.runs} schedules: ${found.failing.schedule}` : `NOT found in ${found.runs} schedules`,
     };
-    return [...throughput, ...latency, planted, await dfsPlanted()];
+    return [...throughput, ...(await asTrapcheckRunsThem()), ...latency, planted, await dfsPlanted()];
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The same comparison where `trapcheck run` runs thread cases: the reference runtime sharded over
+ * one child process per core, under the children's V8 flags (no background compile or GC threads,
+ * runtimes/process-pool.ts CHILD_EXEC_ARGV), cases judged. The in-process rows above keep Node's
+ * defaults, whose background threads help `--threads real` (parallel thread workers) more than
+ * the scheduler (one worker per case). Wall time only: the work is in the children.
+ */
+async function asTrapcheckRunsThem(): Promise<BenchRow[]> {
+  const processes = defaultReferenceProcesses();
+  if (processes === 0) return [];
+  // a round of 200 cases lasts ~1 s across two children: too short to average out this VM's drift
+  const sched: Case[] = Array.from({ length: CHILD_BATCH }, (_, i) => generateCase('thread-panic', 2, i));
+  const pooled = sched.map(real);
+  const runtime = createReferenceRuntime({ processes });
+  const times: Record<'sched' | 'real', number[]> = { sched: [], real: [] };
+  try {
+    await runSuite(pooled.slice(0, 40), [runtime]); // children started, binaryen loaded in their case workers
+    await runSuite(sched.slice(0, 40), [runtime]);
+    for (let r = 0; r < ROUNDS; r++) {
+      // alternate which mode goes first, so a drift of the machine does not always land on one
+      const order = r % 2 === 0 ? ([['real', pooled], ['sched', sched]] as const) : ([['sched', sched], ['real', pooled]] as const);
+      for (const [mode, cases] of order) {
+        const t0 = performance.now();
+        await runSuite(cases, [runtime]);
+        times[mode].push(performance.now() - t0);
+      }
+    }
+  } finally {
+    await runtime.close();
+  }
+  const realNs = (median(times.real) * 1e6) / CHILD_BATCH;
+  const schedNs = (median(times.sched) * 1e6) / CHILD_BATCH;
+  const rounds = times.real.map((t, i) => (t / times.sched[i]!).toFixed(2)).join(', ');
+  return [
+    { group: 'threads (as trapcheck run: children)', name: `thread-panic cases, --threads real, ${processes} reference children`, meanNs: realNs, opsPerSec: 1e9 / realNs, ratio: 1, note: 'baseline' },
+    { group: 'threads (as trapcheck run: children)', name: `thread-panic cases, scheduler, ${processes} reference children`, meanNs: schedNs, opsPerSec: 1e9 / schedNs, ratio: schedNs / realNs, note: `goal ratio ≤ 0.5; cases/s ÷ real's per round: ${rounds}` },
+  ];
 }
 
 /** `--schedules dfs` on the planted bug, in-process: the whole space, and where the first failure sits in it. */
