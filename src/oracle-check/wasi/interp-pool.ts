@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ProcessResult } from '../../runtimes/wabt.ts';
 import { RespawningChild } from '../../runtimes/respawning-child.ts';
-import { trackChild } from '../child-reaper.ts';
+import { trackChild, whileSpawning } from '../child-reaper.ts';
 
 const CHILD = fileURLToPath(new URL('./interp-child.js', import.meta.url));
 const RUNS_PER_CHILD = 400;
@@ -23,15 +23,18 @@ class Slot {
   private constructor(private readonly child: RespawningChild<Request, Message>) {}
 
   static async start(interp: string): Promise<Slot> {
-    const { child } = await RespawningChild.start<Request, Message>({
-      name: 'wasm-interp (in-process)',
-      command: process.execPath,
-      args: [CHILD, interp],
-      startTimeoutMs: 60_000,
-      // every child, the first and each respawn, is tracked from its spawn on: a SIGTERM / SIGINT of
-      // trapcheck kills it even while it is still starting (it would go on as an orphan)
-      onSpawn: (spawned) => spawned.onExit(trackChild(spawned)),
-    });
+    // the reaper's handlers go in before the spawn: a signal between the fork and onSpawn still finds the child
+    const { child } = await whileSpawning(() =>
+      RespawningChild.start<Request, Message>({
+        name: 'wasm-interp (in-process)',
+        command: process.execPath,
+        args: [CHILD, interp],
+        startTimeoutMs: 60_000,
+        // every child, the first and each respawn, is tracked from its spawn on: a SIGTERM / SIGINT of
+        // trapcheck kills it even while it is still starting (it would go on as an orphan)
+        onSpawn: (spawned) => spawned.onExit(trackChild(spawned)),
+      }),
+    );
     return new Slot(child);
   }
 
@@ -40,7 +43,7 @@ class Slot {
       this.runs = 1;
       await this.child.close(1_000);
     }
-    const live = await this.child.ensure();
+    const live = await whileSpawning(() => this.child.ensure());
     const id = this.runs;
     return new Promise((resolve) => {
       const done = (r: Omit<ProcessResult, 'budgetMs'>): void => {
