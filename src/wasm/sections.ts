@@ -52,6 +52,18 @@ export function sectionCount(bytes: Uint8Array, id: number): number {
   return s ? readU32(bytes, s.start)[0] : 0;
 }
 
+/** Whether a custom section's contents are the `name` section's (rewrites that renumber functions drop it). */
+export function isNameSection(contents: Uint8Array): boolean {
+  const [len, at] = readU32(contents, 0);
+  return new TextDecoder().decode(contents.subarray(at, at + len)) === 'name';
+}
+
+/** A vector section's contents (none: an empty one) with `entries` appended; the old entries stay byte for byte. */
+export function withEntries(contents: Uint8Array | undefined, entries: readonly number[][]): number[] {
+  const [count, rest] = contents ? readU32(contents, 0) : [0, 0];
+  return [...uleb(count + entries.length), ...(contents ? contents.subarray(rest) : []), ...entries.flat()];
+}
+
 function encodeSection(id: number, contents: ArrayLike<number>): Uint8Array {
   return concatBytes([[id, ...uleb(contents.length)], contents]);
 }

@@ -21,7 +21,7 @@ import { additionEdits, editSections, uleb } from '../../wasm/append.ts';
 import { UnknownInstruction } from '../../wasm/instructions.ts';
 import { readLayout } from '../../wasm/layout.ts';
 import type { SigType } from '../../wasm/signatures.ts';
-import { readSections } from '../../wasm/sections.ts';
+import { isNameSection, readSections } from '../../wasm/sections.ts';
 import { renumberCode, renumberElements, renumberExports, renumberGlobals } from '../../runtimes/native/lower-renumber.ts';
 import { SHIMS } from './shim-code.ts';
 
@@ -42,11 +42,6 @@ function nameBytes(s: string): number[] {
 function entriesOf(section: number[]): { count: number; parts: Array<ArrayLike<number>> } {
   const [count, at] = readU32(Uint8Array.from(section.slice(0, 5)), 0);
   return { count, parts: [section.slice(at)] };
-}
-
-function isNameSection(body: Uint8Array): boolean {
-  const [len, at] = readU32(body, 0);
-  return new TextDecoder().decode(body.subarray(at, at + len)) === 'name';
 }
 
 /** `bytes` with its WASI imports lowered into the shim, or why it cannot be. */

@@ -23,7 +23,7 @@
 import { Reader } from '../../wasm/binary-reader.ts';
 import { CodeReader, readInstruction, readLocals } from '../../wasm/instructions.ts';
 import { readU32, uleb } from '../../wasm/leb.ts';
-import { readSections, SECTION_ORDER } from '../../wasm/sections.ts';
+import { isNameSection, readSections, SECTION_ORDER, withEntries } from '../../wasm/sections.ts';
 import { renumberedSection } from '../../runtimes/native/lower-renumber.ts';
 import { HOOK_MODULE } from './imports.ts';
 import type { SharedMemoryImport } from './prepare.ts';
@@ -248,10 +248,6 @@ export function hookThreadsAtBytes(bytes: Uint8Array): ByteHooked {
     out.push(id, ...uleb(contents.length));
     for (let i = 0; i < contents.length; i++) out.push(contents[i]!);
   };
-  const appended = (b: Uint8Array | undefined, entries: number[][]): number[] => {
-    const [count, rest] = b ? readU32(b, 0) : [0, 0];
-    return [...uleb(count + entries.length), ...(b ? b.subarray(rest) : []), ...entries.flat()];
-  };
   const typeCount = paramCounts.length;
   const vec = (ts: number[]): number[] => [...uleb(ts.length), ...ts];
   const newTypes = HOOKS.map(([, ps, rs]) => [0x60, ...vec(ps), ...vec(rs)]);
@@ -260,20 +256,18 @@ export function hookThreadsAtBytes(bytes: Uint8Array): ByteHooked {
   let importsDone = false;
   const order = (id: number): number => SECTION_ORDER.indexOf(id);
   for (const s of sections) {
-    if (s.id !== 0 && !typesDone && order(s.id) > order(1)) emit(1, appended(undefined, newTypes)), (typesDone = true);
-    if (s.id !== 0 && !importsDone && order(s.id) > order(2)) emit(2, appended(undefined, newImports)), (importsDone = true);
+    if (s.id !== 0 && !typesDone && order(s.id) > order(1)) emit(1, withEntries(undefined, newTypes)), (typesDone = true);
+    if (s.id !== 0 && !importsDone && order(s.id) > order(2)) emit(2, withEntries(undefined, newImports)), (importsDone = true);
     switch (s.id) {
-      case 0: {
-        const [len, at] = readU32(s.body, 0);
-        if (new TextDecoder().decode(s.body.subarray(at, at + len)) !== 'name') emit(0, s.body);
+      case 0:
+        if (!isNameSection(s.body)) emit(0, s.body);
         break;
-      }
       case 1:
-        emit(1, appended(s.body, newTypes));
+        emit(1, withEntries(s.body, newTypes));
         typesDone = true;
         break;
       case 2:
-        emit(2, appended(s.body, newImports));
+        emit(2, withEntries(s.body, newImports));
         importsDone = true;
         break;
       case 10: {
@@ -297,8 +291,8 @@ export function hookThreadsAtBytes(bytes: Uint8Array): ByteHooked {
         emit(s.id, renumberedSection(s.id, s.body, map, noteRef) ?? s.body);
     }
   }
-  if (!typesDone) emit(1, appended(undefined, newTypes));
-  if (!importsDone) emit(2, appended(undefined, newImports));
+  if (!typesDone) emit(1, withEntries(undefined, newTypes));
+  if (!importsDone) emit(2, withEntries(undefined, newImports));
   const entry = entryOld === undefined ? undefined : map(entryOld);
   const threadReachable = entry !== undefined && graph.has(entry) ? reachable(entry, graph, refs).map((f) => f - firstDefined) : undefined;
   return { bytes: Uint8Array.from(out), memory: imports.memory, threadReachable };

@@ -9,7 +9,7 @@
  * renumbering at all (WASI commands that already write with `fd_write`).
  */
 import { uleb } from '../../wasm/leb.ts';
-import { readSections } from '../../wasm/sections.ts';
+import { isNameSection, readSections, withEntries } from '../../wasm/sections.ts';
 import { readU32, renumberCode, renumberedSection } from './lower-renumber.ts';
 
 export interface FunctionImport {
@@ -131,12 +131,6 @@ function readFuncTypes(body: Uint8Array): Array<[number[], number[]] | undefined
 
 const sameTypes = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-function isNameSection(s: Section): boolean {
-  if (s.id !== 0) return false;
-  const [len, at] = readU32(s.body, 0);
-  return new TextDecoder().decode(s.body.subarray(at, at + len)) === 'name';
-}
-
 /** Returns `bytes` with function import `imp` added (or reused); throws UnknownInstruction for code it cannot walk. */
 export function addFunctionImport(bytes: Uint8Array, imp: FunctionImport): ImportAdded {
   const secs = sections(bytes);
@@ -162,33 +156,28 @@ export function addFunctionImport(bytes: Uint8Array, imp: FunctionImport): Impor
     out.push(id, ...uleb(body.length));
     for (let i = 0; i < body.length; i++) out.push(body[i]!);
   };
-  const appendEntry = (body: Uint8Array | undefined, entry: number[]): number[] => {
-    if (!body) return vec([entry]);
-    const [count, rest] = readU32(body, 0);
-    return [...uleb(count + 1), ...body.subarray(rest), ...entry];
-  };
   let typeDone = false;
   let importDone = false;
   for (const s of secs) {
     // the type section comes first and the import section right after it (custom sections aside)
     if (s.id !== 0 && s.id !== 1 && !typeDone) {
-      emit(1, appendEntry(undefined, newType));
+      emit(1, withEntries(undefined, [newType]));
       typeDone = true;
     }
     if (s.id !== 0 && s.id !== 1 && s.id !== 2 && !importDone) {
-      emit(2, appendEntry(undefined, newImport));
+      emit(2, withEntries(undefined, [newImport]));
       importDone = true;
     }
     switch (s.id) {
       case 0:
-        if (!isNameSection(s)) emit(0, s.body);
+        if (!isNameSection(s.body)) emit(0, s.body);
         break;
       case 1:
-        emit(1, appendEntry(s.body, newType));
+        emit(1, withEntries(s.body, [newType]));
         typeDone = true;
         break;
       case 2:
-        emit(2, appendEntry(s.body, newImport));
+        emit(2, withEntries(s.body, [newImport]));
         importDone = true;
         break;
       case 10:
@@ -198,8 +187,8 @@ export function addFunctionImport(bytes: Uint8Array, imp: FunctionImport): Impor
         emit(s.id, renumberedSection(s.id, s.body, map) ?? s.body);
     }
   }
-  if (!typeDone) emit(1, appendEntry(undefined, newType));
-  if (!importDone) emit(2, appendEntry(undefined, newImport));
+  if (!typeDone) emit(1, withEntries(undefined, [newType]));
+  if (!importDone) emit(2, withEntries(undefined, [newImport]));
   return { bytes: Uint8Array.from(out), index: at, map };
 }
 
