@@ -4,12 +4,12 @@
  * only means transforming again, and writers racing on one entry never leave a torn file.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain-JS loader module without type declarations
-import { cacheKey, readEntry, sha256, writeEntry } from '../../src/loader/ts-cache.js';
+import { cacheKey, pruneEntries, readEntry, sha256, writeEntry } from '../../src/loader/ts-cache.js';
 // @ts-expect-error plain-JS loader module without type declarations
 import { esbuildTransform, transformTypeScript } from '../../src/loader/ts-transform.js';
 
@@ -146,5 +146,46 @@ describe('TypeScript loader cache', () => {
     writeFileSync(blocker, 'x');
     expect(writeEntry(join(blocker, 'sub'), 'k', 'code')).toBe(false);
     expect(readEntry(join(blocker, 'sub'), 'k')).toBeUndefined();
+  });
+});
+
+describe('TypeScript loader cache pruning', () => {
+  const prune = pruneEntries as (dir: string, now?: number, above?: number) => number;
+  const DAY = 24 * 60 * 60 * 1000;
+  const NOW = Date.UTC(2026, 11, 7);
+
+  /** A cache folder with files last read (atime) and written (mtime) `days` ago. */
+  function folder(files: Record<string, { readDaysAgo: number; writtenDaysAgo?: number }>): string {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    for (const [name, age] of Object.entries(files)) {
+      const path = join(dir, name);
+      writeFileSync(path, 'x');
+      utimesSync(path, (NOW - age.readDaysAgo * DAY) / 1000, (NOW - (age.writtenDaysAgo ?? age.readDaysAgo) * DAY) / 1000);
+    }
+    return dir;
+  }
+
+  it('removes entries unread for 14 days and abandoned temporary files, keeps the rest', () => {
+    const dir = folder({
+      'dead.js': { readDaysAgo: 15 },
+      'read-yesterday.js': { readDaysAgo: 1, writtenDaysAgo: 40 },
+      'read-13-days-ago.js': { readDaysAgo: 13 },
+      'abandoned.js.123.ab.tmp': { readDaysAgo: 1 },
+      'being-written.js.456.cd.tmp': { readDaysAgo: 0 },
+      'not-ours.txt': { readDaysAgo: 400 },
+    });
+    expect(prune(dir, NOW, 2)).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(['being-written.js.456.cd.tmp', 'not-ours.txt', 'read-13-days-ago.js', 'read-yesterday.js']);
+  });
+
+  it('leaves a folder at or below the threshold alone, however old its entries', () => {
+    const dir = folder({ 'a.js': { readDaysAgo: 100 }, 'b.js': { readDaysAgo: 100 } });
+    expect(prune(dir, NOW, 2)).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('never throws on a folder that does not exist', () => {
+    expect(prune(join(scratch, 'no-such-folder'), NOW, 0)).toBe(0);
   });
 });
