@@ -7,12 +7,12 @@
  * row's note carries the median per case from a separate timed loop; the mean in `meanNs`
  * includes the tail.
  *
- * `TRAPCHECK_BENCH_BASELINE_TREE=<checkout>` adds, per family both trees have, the baseline
- * tree's generator against this one in the same process (issue #18: generation cost against the
- * figure before its generators, as a ratio in one run). Both share one binaryen instance, are
- * warmed alike (binaryen's tier-up and the JIT make the first few thousand cases of a thread 2–4×
- * dearer), and alternate over rounds, so machine drift lands on both. `TRAPCHECK_BENCH_FAMILIES`
- * (comma-separated) limits the families.
+ * `TRAPCHECK_BENCH_BASELINE_TREE=<checkout>` instead measures, per family both trees have, the
+ * baseline tree's generator against this one in the same process (issue #18: generation cost
+ * against the figure before its generators, as a ratio in one run). Both share one binaryen
+ * instance, are warmed alike (binaryen's tier-up and the JIT make the first few thousand cases of
+ * a thread 2–4× dearer), and take turns every 20 cases, timed by CPU time (`againstTree`).
+ * `TRAPCHECK_BENCH_FAMILIES` (comma-separated) limits the families.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,7 @@ import binaryen from 'binaryen';
 import { FAMILY_NAMES, generateCase } from '../generators/index.ts';
 import { buildModule } from '../src/wasm/builder.ts';
 import type { BenchRow } from './harness.ts';
-import { runGroup, runGroupRounds } from './harness.ts';
+import { runGroup } from './harness.ts';
 
 type Generate = (family: string, seed: number, index: number) => unknown;
 
@@ -56,23 +56,69 @@ function familiesWanted(): readonly string[] {
   return only ? FAMILY_NAMES.filter((f) => only.split(',').includes(f)) : FAMILY_NAMES;
 }
 
-/** This tree's generators against another checkout's, family by family (ratio = this ÷ baseline time). */
+/** This process's CPU time in µs (user + system, every thread: the GC's helpers included). */
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * This tree's generators against another checkout's, family by family (ratio = this ÷ baseline
+ * CPU time per case). The two trees take turns every BATCH cases (which goes first flips every
+ * pair) and each batch is timed by the process's CPU time, so neither load spikes nor the time the
+ * process waits for a core land on one side. Wall time over 1.5 s per side (tinybench, before)
+ * gave one family rounds of 0.9–9× at load 5–9, and wall time even per 20-case turn 1.3–3.6×;
+ * CPU time per turn kept each family's rounds within about ±15 % of their median at load 7–10,
+ * after 3,000 warm-up cases a side (with 1,500, the first round was the dearest). CPU time counts
+ * the GC's helper threads too: on a machine whose cores are all busy (a fuzz campaign), their work
+ * is a cost. Each round's ratio is its summed times; the row reports the median round.
+ */
 async function againstTree(tree: string): Promise<BenchRow[]> {
   const other = (await import(pathToFileURL(resolve(tree, 'generators/index.ts')).href)) as { generateCase: Generate; FAMILY_NAMES: readonly string[] };
   const BATCH = 20;
+  const PAIRS = 80;
+  const ROUNDS = 5;
+  const WARM_UP = 3000;
   const rows: BenchRow[] = [];
   for (const family of familiesWanted().filter((f) => other.FAMILY_NAMES.includes(f))) {
     const trees: Array<[string, Generate]> = [
       [`baseline tree ${tree}`, other.generateCase],
       ['this tree', generateCase],
     ];
-    for (let i = 0; i < 1500; i++) for (const [, generate] of trees) generate(family, 3, i);
-    const tasks = trees.map(([name, generate]) => {
-      let index = 0;
-      return { name: `${family}: ${name}`, fn: () => { for (let i = 0; i < BATCH; i++) generate(family, 1, index++); }, opsPerCall: BATCH };
-    });
-    const measured = await runGroupRounds(`generate vs baseline tree`, tasks, { time: 1500, warmupTime: 300, rounds: 3 });
-    rows.push(...measured.map((r, i) => (i === 0 ? r : { ...r, note: `${r.ratio!.toFixed(2)}× the baseline tree's time per case (rounds: ${r.roundRatios!.map((x) => x.toFixed(2)).join(', ')})` })));
+    for (let i = 0; i < WARM_UP; i++) for (const [, generate] of trees) generate(family, 3, i);
+    let index = 0;
+    const perCase: number[][] = [[], []];
+    const roundRatios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const spent = [0, 0];
+      for (let pair = 0; pair < PAIRS; pair++, index += BATCH) {
+        for (const side of pair % 2 === 0 ? [0, 1] : [1, 0]) {
+          const generate = trees[side]![1];
+          const t0 = cpuMicros();
+          for (let i = 0; i < BATCH; i++) generate(family, 1, index + i);
+          spent[side]! += cpuMicros() - t0;
+        }
+      }
+      for (const side of [0, 1]) perCase[side]!.push((spent[side]! * 1000) / (PAIRS * BATCH));
+      roundRatios.push(spent[1]! / spent[0]!);
+    }
+    const ratio = median(roundRatios);
+    rows.push(
+      ...trees.map(([name], side): BenchRow => {
+        const meanNs = median(perCase[side]!);
+        const row: BenchRow = { group: 'generate vs baseline tree (CPU time)', name: `${family}: ${name}`, meanNs, opsPerSec: 1e9 / meanNs, ratio: side === 0 ? 1 : ratio };
+        if (side === 1) {
+          row.roundRatios = roundRatios;
+          row.note = `${ratio.toFixed(2)}× the baseline tree's CPU time per case (rounds: ${roundRatios.map((x) => x.toFixed(2)).join(', ')})`;
+        }
+        return row;
+      }),
+    );
   }
   return rows;
 }

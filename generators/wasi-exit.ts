@@ -31,7 +31,7 @@ import type { WasiWrite } from './wasi-exit/output.ts';
 import { expectedOutput, outputLayout, writeArbitrary } from './wasi-exit/output.ts';
 import type { ExitSite } from './wasi-exit/steps.ts';
 import { EXIT_SITES, stepsFor } from './wasi-exit/steps.ts';
-import { addWriteAll } from './wasi-exit/write-all.ts';
+import { addWriteAll, settleWriteAll } from './wasi-exit/write-all.ts';
 
 export { SPECIAL_CODES } from './wasi-exit/codes.ts';
 export type { WasiWrite } from './wasi-exit/output.ts';
@@ -61,6 +61,9 @@ export interface WasiExitParams {
   context: ContextParams;
 }
 
+/** The module's imports (`proc_exit`, `fd_write`): the first defined function's index. */
+const IMPORTED = 2;
+
 /** Defined functions in the order they are added: a name's index follows the two imports. */
 class Functions {
   private readonly names: string[] = [];
@@ -74,7 +77,7 @@ class Functions {
     this.m.addFunction(name, binaryen.none, results, [], body.length === 1 ? body[0]! : this.m.block(null, body));
   }
   index(name: string): number {
-    return 2 + this.names.indexOf(name);
+    return IMPORTED + this.names.indexOf(name);
   }
 }
 
@@ -93,6 +96,8 @@ function build(p: WasiExitParams, origin: Origin): Case {
   const R = binaryen.createType(results.map(binaryenType));
   /** The function put in the context. */
   let target = 0;
+  /** write_all's index among the defined functions, when there are writes. */
+  let writeAll: number | undefined;
 
   let bytes = buildModule(NAME, features, (m: BModule) => {
     m.addFunctionImport('proc_exit', WASI, 'proc_exit', binaryen.createType([i32]), binaryen.none);
@@ -108,6 +113,7 @@ function build(p: WasiExitParams, origin: Origin): Case {
     if (writes.length) {
       addWriteAll(m);
       fns.track('write_all');
+      writeAll = fns.index('write_all') - IMPORTED;
     }
     const writeStmts = (): Expr[] =>
       writes.map((w, i) =>
@@ -167,6 +173,7 @@ function build(p: WasiExitParams, origin: Origin): Case {
     }
     m.addFunctionExport('_start', '_start');
   });
+  if (writeAll !== undefined) bytes = settleWriteAll(bytes, writeAll);
   const inContext = p.context.root.k !== 'hole';
   let contextFeatures: Feature[] = [];
   // the context's tags: the wrap computes them anyway

@@ -114,16 +114,56 @@ class Lazy<T> extends fc.Arbitrary<T> {
 }
 const lazy = <T>(build: () => fc.Arbitrary<T>): fc.Arbitrary<T> => new Lazy(build);
 
+const blockParams = fc.array(constant, { minLength: 1, maxLength: 3 });
+
+interface SharedOptions {
+  dead: fc.Arbitrary<DeadOp[]>;
+  /** The carries without nested carries, in the order a swarm offers them. */
+  leafCarries: ReadonlyArray<readonly [Construct, fc.Arbitrary<Carry>]>;
+  /** The arm of an `if` that never runs. */
+  otherArm: fc.Arbitrary<Arm>;
+}
+
+/**
+ * The options that depend only on whether dead code and pre code are on, built once for each of
+ * the four combinations and shared by every swarm: a swarm is drawn anew for every context, and
+ * building these records again for each one cost a large part of a draw. Arbitraries are
+ * immutable, so a shared one draws exactly what a swarm's own copy would.
+ */
+const sharedOptions = memo((flags: string): SharedOptions => {
+  const deadOn = flags[0] === '1';
+  const dead: fc.Arbitrary<DeadOp[]> = deadOn ? deadOps(NESTED) : fc.constant([]);
+  const between: fc.Arbitrary<Pure[]> = flags[1] === '1' ? pureCode(NESTED) : fc.constant([]);
+  const junk = fc.record({ k: fc.constant('junk' as const), v: smallInt });
+  return {
+    dead,
+    leafCarries: [
+      ['locals', lazy(() => fc.record({ k: fc.constant('locals' as const), tee: fc.boolean(), between }))],
+      ['select', lazy(() => fc.record({ k: fc.constant('select' as const), cond: smallInt, typed: fc.boolean(), junk: smallInt }))],
+      ['call', fc.constant({ k: 'call' } as const)],
+      ['call_indirect', fc.constant({ k: 'call_indirect' } as const)],
+      ['br-values', lazy(() => fc.record({ k: fc.constant('br' as const), dead }))],
+      ['br_if-values', lazy(() => fc.record({ k: fc.constant('br_if' as const), cond: smallInt, junk: smallInt }))],
+      ['br_table-values', lazy(() => fc.record({ k: fc.constant('br_table' as const), table, dead }))],
+      // a bare return makes what follows it dead code: only when dead code is on
+      ['return', lazy(() => fc.record({ k: fc.constant('return' as const), bare: deadOn ? fc.boolean() : fc.constant(false), dead }))],
+    ],
+    otherArm: deadOn ? fc.oneof(junk, fc.record({ k: fc.constant('dead' as const), ops: dead })) : junk,
+  };
+});
+const sharedFor = (deadOn: boolean, preOn: boolean): SharedOptions => sharedOptions(`${deadOn ? 1 : 0}${preOn ? 1 : 0}`);
+
 /** The arbitraries one swarm configuration allows (each option built when a draw first picks it). */
 class Swarm {
   readonly dead: fc.Arbitrary<DeadOp[]>;
-  readonly between: fc.Arbitrary<Pure[]>;
+  /** The options that depend on no other construct of the configuration. */
+  private readonly shared: SharedOptions;
   /** How many carry kinds the configuration enables. */
   readonly carryKinds: number;
   constructor(private readonly on: ReadonlySet<Construct>) {
     this.carryKinds = CARRIES.filter((c) => on.has(c)).length;
-    this.dead = on.has('dead-code') ? deadOps(NESTED) : fc.constant([]);
-    this.between = on.has('pre-code') ? pureCode(NESTED) : fc.constant([]);
+    this.shared = sharedFor(on.has('dead-code'), on.has('pre-code'));
+    this.dead = this.shared.dead;
   }
 
   /** Built once per depth: `around` asks for the same carries at every level. */
@@ -132,16 +172,7 @@ class Swarm {
   private carryOf(depth: number): fc.Arbitrary<Carry> | undefined {
     const on = this.on;
     const options: Array<fc.Arbitrary<Carry>> = [];
-    if (on.has('locals')) options.push(lazy(() => fc.record({ k: fc.constant('locals' as const), tee: fc.boolean(), between: this.between })));
-    if (on.has('select')) options.push(lazy(() => fc.record({ k: fc.constant('select' as const), cond: smallInt, typed: fc.boolean(), junk: smallInt })));
-    if (on.has('call')) options.push(fc.constant({ k: 'call' } as const));
-    if (on.has('call_indirect')) options.push(fc.constant({ k: 'call_indirect' } as const));
-    if (on.has('br-values')) options.push(lazy(() => fc.record({ k: fc.constant('br' as const), dead: this.dead })));
-    if (on.has('br_if-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_if' as const), cond: smallInt, junk: smallInt })));
-    if (on.has('br_table-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_table' as const), table, dead: this.dead })));
-    // a bare return makes what follows it dead code: only when dead code is on
-    const bare = (): fc.Arbitrary<boolean> => (on.has('dead-code') ? fc.boolean() : fc.constant(false));
-    if (on.has('return')) options.push(lazy(() => fc.record({ k: fc.constant('return' as const), bare: bare(), dead: this.dead })));
+    for (const [construct, option] of this.shared.leafCarries) if (on.has(construct)) options.push(option);
     // one list arbitrary shared by both options, as when built eagerly
     const children = lazy((): fc.Arbitrary<Carry[]> => {
       const inner = depth > 0 ? this.carry(depth - 1) : undefined;
@@ -165,13 +196,9 @@ class Swarm {
     if (on.has('loop')) options.push(lazy(() => fc.record({ k: fc.constant('loop' as const), inner })));
     if (on.has('if'))
       options.push(
-        lazy(() => {
-          const junk = fc.record({ k: fc.constant('junk' as const), v: smallInt });
-          const other: fc.Arbitrary<Arm> = on.has('dead-code') ? fc.oneof(junk, fc.record({ k: fc.constant('dead' as const), ops: this.dead })) : junk;
-          return fc.record({ k: fc.constant('if' as const), cond: smallInt, inner, other });
-        }),
+        lazy(() => fc.record({ k: fc.constant('if' as const), cond: smallInt, inner, other: this.shared.otherArm })),
       );
-    if (on.has('block-params')) options.push(lazy(() => fc.record({ k: fc.constant('block-params' as const), params: fc.array(constant, { minLength: 1, maxLength: 3 }), inner })));
+    if (on.has('block-params')) options.push(lazy(() => fc.record({ k: fc.constant('block-params' as const), params: blockParams, inner })));
     if (on.has('br-values')) options.push(lazy(() => fc.record({ k: fc.constant('br' as const), inner, dead: this.dead })));
     if (on.has('br_if-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_if' as const), inner, cond: smallInt, junk: smallInt })));
     if (on.has('br_table-values')) options.push(lazy(() => fc.record({ k: fc.constant('br_table' as const), inner, table, dead: this.dead })));

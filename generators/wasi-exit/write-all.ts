@@ -8,11 +8,14 @@
  * shows as missing output.
  *
  * The body is the same in every module (the buffers' addresses are parameters): built once per
- * binaryen module (SharedExpr).
+ * binaryen module (SharedExpr), validated and emitted once per thread and spliced into later
+ * modules (SplicedFunction). That holds because every index it uses is the same in every module:
+ * it calls `fd_write`, always import 1, uses memory 0 and has no typed block.
  */
 import type { BModule, Expr } from '../../src/wasm/builder.ts';
 import { binaryen } from '../../src/wasm/builder.ts';
 import { SharedExpr } from '../../src/wasm/shared-expr.ts';
+import { SplicedFunction } from '../../src/wasm/spliced-function.ts';
 
 const WRITE_ALL_BODY = new SharedExpr((m: BModule): Expr => {
   const i32 = binaryen.i32;
@@ -69,8 +72,20 @@ const WRITE_ALL_BODY = new SharedExpr((m: BModule): Expr => {
   ]);
 });
 
-/** Adds `write_all` (after the `fd_write` import and the memory). */
+const WRITE_ALL = new SplicedFunction(WRITE_ALL_BODY);
+
+/** Adds `write_all` (after the `fd_write` import and the memory); the emitted module then goes through `settleWriteAll`. */
 export function addWriteAll(m: BModule): void {
   const i32 = binaryen.i32;
-  m.addFunction('write_all', binaryen.createType([i32, i32, i32, i32, i32]), binaryen.none, [i32, i32, i32, i32], WRITE_ALL_BODY.in(m));
+  m.addFunction('write_all', binaryen.createType([i32, i32, i32, i32, i32]), binaryen.none, [i32, i32, i32, i32], WRITE_ALL.bodyIn(m));
+}
+
+/** The emitted module with `write_all` (defined function `definedIndex`) as its real body. */
+export function settleWriteAll(bytes: Uint8Array, definedIndex: number): Uint8Array {
+  return WRITE_ALL.settle(bytes, definedIndex);
+}
+
+/** Forgets the learned body: the next module emits it from the tree again (tests compare the two). */
+export function forgetWriteAll(): void {
+  WRITE_ALL.forget();
 }

@@ -91,12 +91,12 @@ export function additionEdits(a: Additions): Map<number, SectionEdit> {
   return m;
 }
 
-/** Appends section `id` with contents `contents` (its size encoded minimally) to `out`. */
-function addSection(out: ByteParts, id: number, contents: ByteParts): void {
+/** Appends section `id` whose contents are `parts` (`length` bytes in all, its size encoded minimally) to `out`. */
+function addSection(out: ByteParts, id: number, parts: ReadonlyArray<ArrayLike<number>>, length: number): void {
   const header = [id];
-  pushUleb(header, contents.length);
+  pushUleb(header, length);
   out.add(header);
-  for (const p of contents.list) out.add(p);
+  for (const p of parts) out.add(p);
 }
 
 /**
@@ -124,7 +124,7 @@ export function editSections(bytes: Uint8Array, edits: ReadonlyMap<number, Secti
     contents.add(uleb(count));
     for (const p of own) contents.add(p);
     for (const e of edit.entries) contents.add(e);
-    addSection(out, id, contents);
+    addSection(out, id, contents.list, contents.length);
   };
   const flushBefore = (rank: number): void => {
     for (let i = 0; i < rank && i < SECTION_ORDER.length; i++) {
@@ -143,9 +143,7 @@ export function editSections(bytes: Uint8Array, edits: ReadonlyMap<number, Secti
       emit(id, edit, body);
       continue;
     }
-    const verbatim = new ByteParts();
-    verbatim.add(body);
-    addSection(out, id, verbatim);
+    addSection(out, id, [body], body.length);
   }
   flushBefore(SECTION_ORDER.length);
   return out.bytes();
