@@ -11,7 +11,8 @@ import { RuntimeSlot } from '../pipeline/runtime-slot.ts';
 import type { Runtime } from '../runtimes/adapter.ts';
 import { ALL_RUNTIMES, createRuntime, createRuntimes, parseRuntimeSpec, checkRuntimeName } from '../runtimes/registry.ts';
 import type { Report, RuntimeEntry } from '../report/report.ts';
-import { buildReport, exitCodeOf } from '../report/report.ts';
+import { exitCodeOf } from '../report/report.ts';
+import { ReportBuilder } from '../report/report-builder.ts';
 import { replayCommand } from '../replay-token.ts';
 import type { ReporterName } from '../report/write.ts';
 import { writeReports, writeReproBundles } from '../report/write.ts';
@@ -36,6 +37,11 @@ export interface ExecuteOptions {
   createRuntime?: (spec: string) => Promise<Runtime>;
   /** The runtimes, already started by startRuntimesEarly; default: started here. */
   slots?: Promise<RuntimeSlot[]>;
+  /**
+   * Which results executeCases returns: `all` (default; replay prints each) or `failures` (what
+   * the repro bundles need): a long `run` then holds per result only its report row.
+   */
+  keep?: 'all' | 'failures';
 }
 
 export function checkRuntimes(specs: readonly string[]): void {
@@ -104,9 +110,18 @@ export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, 
     const progress = new ProgressPrinter(io);
     const tally: Tally = { results: 0, passed: 0, failed: 0, other: 0 };
     const threads = options.threads ?? { real: false, schedules: 1 };
-    const perSchedule = await runSuite(scheduledCases(cases, threads), slots, {
+    // --schedules N / dfs folds a case's N results at the end; otherwise each result is counted
+    // into the report as it arrives and, unless the caller wants them all, dropped unless it failed
+    const folds = threads.schedules > 1 || threads.dfs === true;
+    const keepAll = options.keep !== 'failures';
+    const builder = new ReportBuilder();
+    const kept: CaseResult[] = [];
+    await runSuite(scheduledCases(cases, threads), slots, {
+      collect: false,
       onResult: (r) => {
         recordSchedule(r);
+        if (folds || keepAll || r.verdict.verdict === 'fail') kept.push(r);
+        if (!folds) builder.add(r);
         tally.results++;
         if (r.verdict.verdict === 'pass') tally.passed++;
         else if (r.verdict.verdict === 'fail') tally.failed++;
@@ -120,9 +135,10 @@ export async function executeCases(cases: Iterable<Case> | AsyncIterable<Case>, 
       },
     });
     progress.clear();
-    const results = foldSchedules(perSchedule, threads);
+    const results = folds ? foldSchedules(kept, threads) : kept;
+    if (folds) for (const r of results) builder.add(r);
     const durationMs = performance.now() - started;
-    const report = buildReport({ command: options.command, version: TOOL_VERSION, seed: options.seed, config: options.config, runtimes: entries, results, durationMs });
+    const report = builder.build({ command: options.command, version: TOOL_VERSION, seed: options.seed, config: options.config, runtimes: entries, durationMs });
     const written = writeReports(report, options.outDir, options.reporters);
     const bundles = writeReproBundles(results, options.outDir);
     const s = report.summary;

@@ -21,10 +21,16 @@ export type SuiteRuntime = Runtime | RecoveringTarget;
 export interface SuiteOptions {
   /** Cases per chunk handed to a runtime at once. */
   chunkSize?: number;
+  /** Each result, in case order (runtimes interleaved per case), once its chunk is done. */
   onResult?: (result: CaseResult) => void;
+  /**
+   * Whether runSuite returns every result (default). `false`: it returns none and `onResult` is
+   * the only consumer, so a long run need not hold every case, module and observation until the end.
+   */
+  collect?: boolean;
 }
 
-async function runChunk(chunk: readonly Case[], targets: readonly RecoveringTarget[], options: SuiteOptions): Promise<CaseResult[]> {
+async function runChunk(chunk: readonly Case[], targets: readonly RecoveringTarget[]): Promise<CaseResult[]> {
   const shas = chunk.map(moduleSha256);
   const perRuntime = await Promise.all(
     targets.map(async (target) => {
@@ -40,37 +46,39 @@ async function runChunk(chunk: readonly Case[], targets: readonly RecoveringTarg
       });
     }),
   );
-  // Report in case order, runtimes interleaved per case, so output is stable.
+  // Case order, runtimes interleaved per case, so output is stable.
   const ordered: CaseResult[] = [];
-  for (let i = 0; i < chunk.length; i++)
-    for (const results of perRuntime) {
-      const r = results[i]!;
-      options.onResult?.(r);
-      ordered.push(r);
-    }
+  for (let i = 0; i < chunk.length; i++) for (const results of perRuntime) ordered.push(results[i]!);
   return ordered;
 }
 
-/** Runs every case on every runtime; results come back in case order. */
+/** Runs every case on every runtime; results come back (and reach `onResult`) in case order. */
 export async function runSuite(cases: Iterable<Case> | AsyncIterable<Case>, runtimes: readonly SuiteRuntime[], options: SuiteOptions = {}): Promise<CaseResult[]> {
   const chunkSize = options.chunkSize ?? 256;
   const targets = runtimes.map(recoveringTarget);
   const all: CaseResult[] = [];
+  // a chunk can finish before the one ahead of it: results are handed on as chunks are awaited, in order
+  const keep = (results: CaseResult[]): void => {
+    for (const r of results) {
+      options.onResult?.(r);
+      if (options.collect !== false) all.push(r);
+    }
+  };
   let inFlight: Promise<CaseResult[]> | undefined;
   let chunk: Case[] = [];
   for await (const c of cases) {
     chunk.push(c);
     if (chunk.length < chunkSize) continue;
-    const started = runChunk(chunk, targets, options);
-    if (inFlight) all.push(...(await inFlight));
+    const started = runChunk(chunk, targets);
+    if (inFlight) keep(await inFlight);
     inFlight = started;
     chunk = [];
   }
   if (chunk.length) {
-    const started = runChunk(chunk, targets, options);
-    if (inFlight) all.push(...(await inFlight));
+    const started = runChunk(chunk, targets);
+    if (inFlight) keep(await inFlight);
     inFlight = started;
   }
-  if (inFlight) all.push(...(await inFlight));
+  if (inFlight) keep(await inFlight);
   return all;
 }

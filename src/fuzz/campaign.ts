@@ -33,7 +33,8 @@ import { campaignMutator } from '../mutate/campaign-share.ts';
 import type { Holds, ShrinkBudget } from './shrink.ts';
 import { DEFAULT_SHRINK_BUDGET, shrinkGenerated } from './shrink.ts';
 import type { CampaignState, Finding } from './state.ts';
-import { addCoverage, addDifferential, addResult, emptyState, oracleTag, sortFindings } from './state.ts';
+import { addDifferential, addResult, countResult, emptyState, sortFindings } from './state.ts';
+import { addCoverage, oracleTag } from './coverage.ts';
 import type { Retirement } from './runtime-budget.ts';
 import { RuntimeBudget } from './runtime-budget.ts';
 
@@ -295,11 +296,15 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
         const position = ex.position + Math.floor(j / F);
         const index = caseIndexAt(config.shard, position);
         const ordinal = index * F + (j % F);
-        addCoverage(state, c.family, { ...c.tags, oracle: oracleTag(c) });
-        const sha256 = moduleSha256(c);
+        addCoverage(state, c.family, c.tags, oracleTag(c));
         const results = ex.ran.map((slot, r) => ({ name: slot.runtime.name, profile: slot.runtime.profile, verdict: ex.judged[r]![j]!.verdict, observation: ex.judged[r]![j]!.observation }));
         const blame = attributeCase(c, results, config.differential);
-        results.forEach((res, r) => addResult(state, toResultRow({ case: c, runtime: res.name, verdict: res.verdict, sha256 }), ordinal, blame.rowSignatures[r]));
+        // a pass is only counted: its row (module hash, replay line) is built only for kept verdicts
+        let sha256: string | undefined;
+        results.forEach((res, r) => {
+          if (res.verdict.verdict === 'pass') countResult(state, { id: c.id, family: c.family, runtime: res.name, verdict: 'pass' });
+          else addResult(state, toResultRow({ case: c, runtime: res.name, verdict: res.verdict, sha256: (sha256 ??= moduleSha256(c)) }), ordinal, blame.rowSignatures[r]);
+        });
         if (blame.differential) addDifferential(state.differential, blame.differential);
         for (const x of blame.candidates) {
           const f = recordFinding(x, c, ordinal, index);

@@ -6,12 +6,13 @@
  * or n shards each ran a stride of them.
  */
 import { createHash } from 'node:crypto';
-import type { Case } from '../case.ts';
 import type { VerdictKind } from '../judge.ts';
 import type { ResultRow, Tally } from '../report/report.ts';
 import { addToTally, emptyTally } from '../report/report.ts';
 import type { ModuleSize } from './reduce.ts';
 import type { Retirement } from './runtime-budget.ts';
+
+export { addCoverage, oracleTag } from './coverage.ts';
 
 export const STATE_SCHEMA = 'trapcheck.fuzz-state/1';
 
@@ -135,43 +136,30 @@ function keepLimit(row: ResultRow): number {
 
 /** Counts one judged (case, runtime) result; keeps its row when its bucket still has room. */
 export function addResult(state: CampaignState, row: ResultRow, ordinal: number, signature: string | undefined): void {
-  const v = row.verdict;
+  countResult(state, row);
+  if (row.verdict !== 'pass') keepRow(state, row, ordinal, signature);
+}
+
+/** What the counts need of a result: a pass adds nothing else, so its full row is never built. */
+export type CountedResult = Pick<ResultRow, 'id' | 'family' | 'runtime' | 'verdict' | 'reason' | 'divergence'>;
+
+/** Counts one result: tallies, reasons and the verdict digest. */
+export function countResult(state: CampaignState, r: CountedResult): void {
+  const v = r.verdict;
   addToTally(state.summary, v);
-  addToTally((state.families[row.family] ??= emptyTally()), v);
-  addToTally((state.perRuntime[row.runtime] ??= emptyTally()), v);
-  if (v === 'known-divergence') bump(state.knownDivergencesByReason, row.reason ?? row.divergence ?? 'unspecified');
-  if (v === 'skip') bump(state.skippedByReason, row.reason ?? 'unspecified');
-  state.digest = addDigest(state.digest, verdictHash(row.id, row.runtime, v));
-  if (v === 'pass') return;
+  addToTally((state.families[r.family] ??= emptyTally()), v);
+  addToTally((state.perRuntime[r.runtime] ??= emptyTally()), v);
+  if (v === 'known-divergence') bump(state.knownDivergencesByReason, r.reason ?? r.divergence ?? 'unspecified');
+  if (v === 'skip') bump(state.skippedByReason, r.reason ?? 'unspecified');
+  state.digest = addDigest(state.digest, verdictHash(r.id, r.runtime, v));
+}
+
+/** Keeps a non-pass row (already counted) when its bucket still has room. */
+export function keepRow(state: CampaignState, row: ResultRow, ordinal: number, signature: string | undefined): void {
   const bucket = bucketOf(row, signature);
   const kept = state.bucketCounts[bucket] ?? 0;
   state.bucketCounts[bucket] = kept + 1;
   if (kept < keepLimit(row)) state.rows.push({ ...row, ordinal, bucket });
-}
-
-/**
- * The `oracle` coverage value: which expectation rows a case exercised (step op → expected
- * outcome kind), runs of the same row written once with their length (`invoke→return×2000`): a
- * case that parks two thousand calls must not put a 30 KB key into the report.
- */
-export function oracleTag(c: Pick<Case, 'steps'>): string {
-  const rows = c.steps.map((s) => `${s.op}→${s.expect.outcome?.kind ?? 'state'}`);
-  const out: string[] = [];
-  for (let i = 0; i < rows.length; ) {
-    let j = i + 1;
-    while (j < rows.length && rows[j] === rows[i]) j++;
-    out.push(j - i > 1 ? `${rows[i]}×${j - i}` : rows[i]!);
-    i = j;
-  }
-  return out.join(' ');
-}
-
-/** Coverage counts cases (not case × runtime), per family: tag → value → count. */
-export function addCoverage(state: CampaignState, family: string, tags: Record<string, string> | undefined): void {
-  state.cases++;
-  if (!tags) return;
-  const fam = (state.coverage[family] ??= {});
-  for (const [tag, value] of Object.entries(tags)) bump((fam[tag] ??= {}), value);
 }
 
 /** Adds one case's differential comparisons (src/fuzz/attribution.ts) to the campaign's. */

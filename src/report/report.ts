@@ -3,10 +3,10 @@
  * Markdown and HTML are renderings of it. Everything in `results` is deterministic for a given
  * seed and configuration; wall-clock figures live only in `summary.durationMs` and `timing`.
  */
-import type { Case } from '../case.ts';
 import type { VerdictKind } from '../judge.ts';
 import type { CaseResult } from '../result.ts';
 import { replayCommand } from '../replay-token.ts';
+import { ReportBuilder } from './report-builder.ts';
 
 export const REPORT_SCHEMA = 'trapcheck.report/1';
 
@@ -109,10 +109,6 @@ export function addToTally(t: Tally, v: VerdictKind): void {
   t[TALLY_FIELD[v]]++;
 }
 
-function bump(record: Record<string, number>, key: string): void {
-  record[key] = (record[key] ?? 0) + 1;
-}
-
 export function toResultRow(r: CaseResult): ResultRow {
   const row: ResultRow = {
     id: r.case.id,
@@ -161,46 +157,11 @@ export interface ReportInput {
   durationMs: number;
 }
 
+/** The report of a finished list of results (src/report/report-builder.ts builds it as they arrive). */
 export function buildReport(input: ReportInput): Report {
-  const summary = emptyTally();
-  const families: Record<string, Tally> = {};
-  const perRuntime: Record<string, Tally> = {};
-  const coverage: Report['coverage'] = {};
-  const knownDivergencesByReason: Record<string, number> = {};
-  const skippedByReason: Record<string, number> = {};
-  const coveredCases = new Set<Case>();
-  for (const r of input.results) {
-    const v = r.verdict.verdict;
-    addToTally(summary, v);
-    addToTally((families[r.case.family] ??= emptyTally()), v);
-    addToTally((perRuntime[r.runtime] ??= emptyTally()), v);
-    if (v === 'known-divergence') bump(knownDivergencesByReason, r.verdict.reason ?? r.verdict.divergence ?? 'unspecified');
-    if (v === 'skip') bump(skippedByReason, r.verdict.reason ?? 'unspecified');
-    // Coverage counts cases, not (case, runtime) pairs.
-    if (r.case.tags && !coveredCases.has(r.case)) {
-      coveredCases.add(r.case);
-      const fam = (coverage[r.case.family] ??= {});
-      for (const [tag, value] of Object.entries(r.case.tags)) bump((fam[tag] ??= {}), value);
-    }
-  }
-  const seconds = input.durationMs / 1000;
-  const results = input.results.map(toResultRow);
-  return {
-    schema: REPORT_SCHEMA,
-    tool: { name: 'trapcheck', version: input.version },
-    command: input.command,
-    seed: input.seed,
-    config: input.config,
-    runtimes: input.runtimes,
-    summary: { ...summary, durationMs: Math.round(input.durationMs), casesPerSecond: seconds > 0 ? Math.round(summary.total / seconds) : 0 },
-    families,
-    perRuntime,
-    coverage,
-    knownDivergencesByReason,
-    skippedByReason,
-    matrix: buildMatrix(results),
-    results,
-  };
+  const builder = new ReportBuilder();
+  for (const r of input.results) builder.add(r);
+  return builder.build(input);
 }
 
 /** Exit code of a run (DESIGN §7): 1 when any case failed, else 0. */

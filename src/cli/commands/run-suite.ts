@@ -8,6 +8,6 @@ export async function runSuites(suites: string[], o: { seed: number; runtimes: s
   const cases = loadSuites(suites);
   const outDir = o.outDir;
   const config = { suites, suiteCases: cases.length, runtimes: o.runtimes, reporters: o.reporters, out: outDir };
-  const { exitCode } = await executeCases(cases, { command: 'run', seed: o.seed, config, runtimes: o.runtimes, outDir, reporters: o.reporters, total: cases.length }, io);
+  const { exitCode } = await executeCases(cases, { command: 'run', seed: o.seed, config, runtimes: o.runtimes, outDir, reporters: o.reporters, total: cases.length, keep: 'failures' }, io);
   return exitCode;
 }

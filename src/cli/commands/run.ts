@@ -56,7 +56,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const config = { runs, families: families ?? 'all', generatedFamilies: sources.generatedFamilies, corpus: corpusDirs ?? 'default', corpusCases: sources.corpus.length, runtimes, reporters, out: outDir };
   try {
-    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config: threads.schedules > 1 || threads.real ? { ...config, threads } : config, runtimes, slots, outDir, reporters, total: sources.total, threads }, io);
+    const { exitCode } = await executeCases(sources.cases, { command: 'run', seed, config: threads.schedules > 1 || threads.real ? { ...config, threads } : config, runtimes, slots, outDir, reporters, total: sources.total, threads, keep: 'failures' }, io);
     return exitCode;
   } finally {
     await sources.close();
