@@ -25,6 +25,8 @@ import type { CallRuntime, CoreInstance, ExecOptions, ProcessRuntime, RunnableCa
 import { Values } from './hosts/values.ts';
 import { WasiProcess } from './hosts/wasi-process.ts';
 import { observeInstance } from './state-reader.ts';
+import type { StackSwitching } from './threads/sched/stack-switching.ts';
+import { stackSwitching } from './threads/sched/stack-switching.ts';
 
 export type { CallRuntime, ExecOptions, ProcessRuntime, ProcessSystemLike, RunnableCase, ThreadedProcessLike, ThreadRuntime } from './hosts/types.ts';
 export { FAILED, guardedCall } from './hosts/wasi-process.ts';
@@ -60,6 +62,8 @@ export class CaseRun {
     threads?: ThreadRuntime,
     processes?: ProcessRuntime,
     callRuntime?: CallRuntime,
+    /** The engine's stack switching for a threads case (executeCaseAsync only). */
+    switching?: StackSwitching,
   ) {
     const wasiProcess = new WasiProcess(c, engine);
     const instances = this.instances;
@@ -70,7 +74,7 @@ export class CaseRun {
     this.calls = new AsyncCalls(c, wasiProcess, instances, this.values);
     this.components = c.component !== undefined ? new ComponentsHost(c.component, wasiProcess, instances) : undefined;
     this.core = new CoreHost(wasiProcess, instances, this.modules, this.values, new Imports(wasiProcess), this.calls, this.components);
-    this.threads = c.threads ? new ThreadsHost(c, threads, wasiProcess, instances) : undefined;
+    this.threads = c.threads ? new ThreadsHost(c, threads, wasiProcess, instances, switching) : undefined;
     this.lunatic = c.lunatic ? new LunaticHost(c, processes, wasiProcess) : undefined;
   }
 
@@ -80,8 +84,8 @@ export class CaseRun {
   }
 
   /** A threads case: stop every thread still running and wait for them (end of the case). */
-  shutdown(): void {
-    this.threads?.shutdown();
+  shutdown(): void | Promise<void> {
+    return this.threads?.shutdown();
   }
 
   get stdout(): string {
@@ -113,7 +117,17 @@ export class CaseRun {
 
   /** Runs one step and observes it (outcome plus the state its expectation asks for). */
   step(step: Step): StepObservation {
-    const outcome = this.process.ended() ?? this.outcomeOf(step);
+    return this.observed(step, this.process.ended() ?? this.outcomeOf(step));
+  }
+
+  /** `step`, where `_start` of a threads process on stack switching runs asynchronously. */
+  async stepAsync(step: Step): Promise<StepObservation> {
+    const threads = this.threads;
+    if (step.op !== 'start' || threads?.switched === undefined) return this.step(step);
+    return this.observed(step, this.process.ended() ?? (await threads.start(this.instances.target(step.instance, 'start'))));
+  }
+
+  private observed(step: Step, outcome: Outcome): StepObservation {
     const exp = step.expect;
     if (exp.memory === undefined && exp.globals === undefined && !expectsStream(exp, 'stdout') && !expectsStream(exp, 'stderr') && exp.processes === undefined && exp.fuel === undefined) return { outcome };
     return this.observe(step, outcome);
@@ -205,10 +219,41 @@ export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observa
     steps.push(obs);
   }
   const schedule = c.threads ? run.schedule : undefined;
-  if (c.threads) run.shutdown();
+  if (c.threads) void run.shutdown();
+  return observation(run, steps, schedule);
+}
+
+function observation(run: CaseRun, steps: StepObservation[], schedule: string | undefined): Observation {
   const obs: Observation = { steps, stdout: run.stdout, stderr: run.stderr };
   const dropped = run.droppedOutput;
   if (dropped) obs.raw = { outputDroppedBytes: dropped };
   if (schedule !== undefined) obs.raw = { ...obs.raw, schedule };
   return obs;
+}
+
+/**
+ * `executeCase` for a threads case, where the scheduler may switch threads by the engine's stack
+ * switching (src/runtime/threads/sched/jspi-backend.ts: no Asyncify pass, the costly part of a
+ * thread case): `_start` then settles in microtasks, so the case is awaited. The same case and
+ * schedule give the same observation either way. Without stack switching, or for a case it cannot
+ * run, this is `executeCase` (synchronous inside).
+ */
+export async function executeCaseAsync(c: RunnableCase, options: ExecOptions = {}): Promise<Observation> {
+  const switching = c.threads ? stackSwitching() : undefined;
+  if (!switching) return executeCase(c, options);
+  const run = new CaseRun(c, options.engine, options.threads, options.processes, options.calls, switching);
+  const steps: StepObservation[] = [];
+  const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
+  for (let i = 0; i < n; i++) {
+    options.onStep?.(i);
+    try {
+      steps.push(await run.stepAsync(c.steps[i]!));
+    } catch (e) {
+      steps.push({ outcome: { kind: 'crash', detail: `harness error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` } });
+      break;
+    }
+  }
+  const schedule = run.schedule;
+  await run.shutdown();
+  return observation(run, steps, schedule);
 }

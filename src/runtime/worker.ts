@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Observation } from '../observation.ts';
 import type { CallRuntime, ExecOptions, ProcessRuntime, RunnableCase, ThreadRuntime } from './exec.ts';
-import { executeCase } from './exec.ts';
+import { executeCase, executeCaseAsync } from './exec.ts';
 import type { SpawnRequest } from './threads/imports.ts';
 import { P_CASE, P_JOB, P_STEP, progressView, wallMs } from './progress.ts';
 import { unpackCases } from './packed.ts';
@@ -119,14 +119,18 @@ function prepare(job: RunJob): void {
   if (!threads && job.cases.some((c) => c.threads)) {
     void loadThreads().then((t) => {
       threads = t;
-      runJob(job);
+      void runJob(job);
     });
     return;
   }
-  runJob(job);
+  void runJob(job);
 }
 
-function runJob(m: RunJob): void {
+/**
+ * A threads case is awaited: under the engine's stack switching its threads run in microtasks
+ * (src/runtime/threads/sched/jspi-backend.ts); every other case runs synchronously as before.
+ */
+async function runJob(m: RunJob): Promise<void> {
   const observations: Observation[] = new Array(m.cases.length);
   Atomics.store(words, P_JOB, m.id);
   const options: ExecOptions = m.maxSteps === undefined ? { onStep } : { onStep, maxSteps: m.maxSteps };
@@ -137,7 +141,8 @@ function runJob(m: RunJob): void {
     times[0] = wallMs();
     Atomics.store(words, P_STEP, 0);
     Atomics.store(words, P_CASE, i);
-    observations[i] = executeCase(m.cases[i]!, options);
+    const c = m.cases[i]!;
+    observations[i] = c.threads ? await executeCaseAsync(c, options) : executeCase(c, options);
   }
   Atomics.store(words, P_CASE, -1);
   port.postMessage({ type: 'done', id: m.id, observations } satisfies WorkerReply);

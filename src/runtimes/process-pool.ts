@@ -74,7 +74,22 @@ export const CHILD_EXEC_ARGV: readonly string[] = [
   '--v8-pool-size=1',
   '--no-wasm-lazy-compilation',
   ...(nodeAccepts('--disable-wasm-trap-handler') ? ['--disable-wasm-trap-handler'] : []),
+  ...stackSwitchingFlags(),
 ];
+
+/**
+ * Stack switching for the thread scheduler (src/runtime/threads/sched/jspi-backend.ts: no
+ * Asyncify pass, roughly half a thread case's CPU). Node 20's V8 11 has it only behind this V8
+ * flag, which `process.allowedNodeEnvironmentFlags` does not list (it lists no V8 flag of that
+ * kind), and an unknown V8 flag stops node ("bad option"): so they are given only to the V8 major
+ * they were tested on (11.3, Node 20). The second flag keeps V8's optimizer from inlining a call of
+ * a promising export as a plain call (threads/sched/stack-switching.ts); the backend is used only
+ * with both. Other engines keep Asyncify (same observations).
+ */
+function stackSwitchingFlags(): string[] {
+  const v8 = (process.versions as Record<string, string | undefined> | undefined)?.['v8'];
+  return v8?.startsWith('11.') === true ? ['--experimental-wasm-stack-switching', '--no-turbo-inline-js-wasm-calls'] : [];
+}
 
 /** Whether this Node has the option (the gjs driver bundles this module too, under a `process` without the set). */
 function nodeAccepts(option: string): boolean {

@@ -61,6 +61,8 @@ const name = (s: string): number[] => {
   const b = utf8.encode(s);
   return [...uleb(b.length), ...b];
 };
+/** The hooks' import names, encoded once (TextEncoder costs µs per call, and every case needs them). */
+const HOOK_NAMES = HOOKS.map(([field]) => [...name(HOOK_MODULE), ...name(field)]);
 
 /** Param counts of the type section's function types (anything else: unsupported). */
 function readParamCounts(body: Uint8Array): number[] {
@@ -251,7 +253,7 @@ export function hookThreadsAtBytes(bytes: Uint8Array): ByteHooked {
   const typeCount = paramCounts.length;
   const vec = (ts: number[]): number[] => [...uleb(ts.length), ...ts];
   const newTypes = HOOKS.map(([, ps, rs]) => [0x60, ...vec(ps), ...vec(rs)]);
-  const newImports = HOOKS.map(([field], i) => [...name(HOOK_MODULE), ...name(field), 0x00, ...uleb(typeCount + i)]);
+  const newImports = HOOK_NAMES.map((names, i) => [...names, 0x00, ...uleb(typeCount + i)]);
   let typesDone = false;
   let importsDone = false;
   const order = (id: number): number => SECTION_ORDER.indexOf(id);

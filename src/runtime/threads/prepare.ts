@@ -11,6 +11,8 @@ import { hookThreadsAtBytes } from './hook-bytes.ts';
 import { asyncifyHooked } from './sched/asyncify-hooked.ts';
 import type { WasmMemory, WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
+import { readLayout } from '../../wasm/layout.ts';
+import type { FuncImport } from './sched/stack-switching.ts';
 
 export interface SharedMemoryImport {
   module: string;
@@ -22,14 +24,18 @@ export interface SharedMemoryImport {
 export interface PreparedThreadsModule {
   module: WasmModule;
   memoryImport: SharedMemoryImport;
+  /** Asked for by the scheduler's stack-switching backend: every function import with its type, in import order. */
+  funcImports?: FuncImport[];
 }
 
-export function prepareThreadsModule(bytes: Uint8Array, options: { asyncify: boolean }): PreparedThreadsModule | Outcome {
+export function prepareThreadsModule(bytes: Uint8Array, options: { asyncify: boolean; funcImports?: boolean }): PreparedThreadsModule | Outcome {
   try {
     if (!WA.validate(bytes)) new WA.Module(bytes); // throws the engine's CompileError
     const inst = instrument(bytes, options.asyncify);
     if (!inst.memory || !inst.memory.shared) return { kind: 'unsupported', feature: 'wasi-threads module without an imported shared memory' };
-    return { module: new WA.Module(inst.bytes), memoryImport: inst.memory };
+    const prepared: PreparedThreadsModule = { module: new WA.Module(inst.bytes), memoryImport: inst.memory };
+    if (options.funcImports) prepared.funcImports = funcImportsOf(inst.bytes);
+    return prepared;
   } catch (e) {
     if (e instanceof InstrumentError) return { kind: 'crash', detail: e.message };
     if (e instanceof WA.CompileError) return { kind: 'rejected', stage: 'compile', message: e.message.replace(/^WebAssembly\.Module\(\): /, '') };
@@ -51,6 +57,14 @@ function instrument(bytes: Uint8Array, asyncify: boolean): { bytes: Uint8Array; 
     return instrumentThreads(bytes, { asyncify });
   }
   return asyncify ? { bytes: asyncifyHooked(hooked.bytes, hooked.threadReachable), memory: hooked.memory } : hooked;
+}
+
+/** The function imports of a module with their types, in import order. */
+function funcImportsOf(bytes: Uint8Array): FuncImport[] {
+  const layout = readLayout(bytes);
+  const out: FuncImport[] = [];
+  for (const imp of layout.imports) if (imp.kind === 'func') out.push({ module: imp.module, name: imp.name, sig: layout.funcs[out.length]! });
+  return out;
 }
 
 /** The process's one shared memory, as the module imports it. */

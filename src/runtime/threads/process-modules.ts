@@ -17,6 +17,8 @@ import type { ModuleCache } from './sched/module-cache.ts';
 export interface PrepareMode {
   /** Asyncify too: the scheduler's coroutines unwind and rewind at switch points; real threads just block. */
   asyncify: boolean;
+  /** The function imports' types too (the scheduler's stack-switching backend links them). */
+  funcImports?: boolean;
   /** Prepared modules kept across the cases of one worker (`--schedules N` runs one module N times). */
   cache?: ModuleCache<PreparedThreadsModule | Outcome>;
 }
@@ -41,10 +43,10 @@ export class ProcessModules {
     let r = this.prepared.get(index);
     if (!r) {
       const bytes = this.modules[index]!.bytes;
-      const { cache, asyncify } = this.mode;
+      const { cache, asyncify, funcImports } = this.mode;
       r = cache?.get(bytes);
       if (!r) {
-        r = prepareThreadsModule(bytes, { asyncify });
+        r = prepareThreadsModule(bytes, { asyncify, funcImports: funcImports === true });
         cache?.put(bytes, r);
       }
       this.prepared.set(index, r);

@@ -26,19 +26,22 @@ export interface Runner {
   readonly tid: number;
   /** Set while it cannot switch (a spawned thread's instantiation: no export call to unwind to). */
   atomic: boolean;
-  /** Asyncify of a coroutine (main has none: it switches by running the others inline). */
-  readonly stack: AsyncifyStack | undefined;
   pending: Pending | undefined;
   /** During the redo of a poll_oneoff: the virtual now the call first saw. */
   pinNow: bigint | undefined;
+  /** In a hook: true when this call is the re-entry of a parked one (what `pending` says to do). */
+  resumed(): boolean;
 }
 
 export class MainThread implements Runner {
   readonly tid = 0;
   atomic = false;
-  readonly stack = undefined;
   pending: Pending | undefined;
   pinNow: bigint | undefined;
+
+  resumed(): boolean {
+    return false; // main never unwinds
+  }
 }
 
 export class Coroutine implements Runner {

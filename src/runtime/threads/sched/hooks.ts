@@ -38,6 +38,9 @@ export interface ThreadEnv {
   terminate(o: { kind: 'exit'; code: number }): unknown;
 }
 
+/** The loop-header hook's import name (a stack-switching backend may count headers in wasm). */
+export const POLL_HOOK = 'poll';
+
 /** Thrown out of a WASI call that blocked inside the host: its import wrapper unwinds the coroutine. */
 const PARKED = { parked: true };
 
@@ -53,7 +56,7 @@ type Fn = (...a: never[]) => unknown;
 export function schedImports(env: ThreadEnv, r: Runner, module: WasmModule, mem: { module: string; base: string }): SchedThreadImports | { unlinkable: string } | { unsupported: string } {
   const memory = env.memory!;
   const { sched } = env;
-  const resumed = (): boolean => r.stack !== undefined && r.stack.rewinding && (r.stack.finishRewind(), true);
+  const resumed = (): boolean => r.resumed();
   const take = (): NonNullable<Runner['pending']> => {
     const p = r.pending!;
     r.pending = undefined;

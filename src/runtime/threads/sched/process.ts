@@ -6,18 +6,16 @@
  *
  * Ending: a trap or proc_exit in any thread (main, a coroutine, or any of them while an instance
  * is being instantiated), main returning from `_start` (WAMR PR#2529: exit 0), or a deadlock
- * ends the process; the first one wins. Parked coroutines are simply dropped: nothing of them
- * runs on another worker, so there is nothing to wait for.
+ * ends the process; the first one wins. How threads switch is the backend's business
+ * (./backend.ts): Asyncify by default, the engine's stack switching when the step executor runs
+ * the case asynchronously and the engine has it (`useStackSwitching`).
  */
 import type { Outcome } from '../../../outcome.ts';
 import type { RunnableCase } from '../../exec.ts';
 import type { WasmExports, WasmMemory, WasmModule } from '../../wasm-api.ts';
-import { WA } from '../../wasm-api.ts';
 import type { MemoryBinding, WasiHost } from '../../wasi/wasi.ts';
 import { DEFAULT_THREAD_LIMIT, KILLED, MAX_THREADS, SPAWN_EAGAIN, ThreadKilled } from '../control.ts';
-import { terminationOf } from '../thread-worker.ts';
 import type { Runner } from './coroutine.ts';
-import { Coroutine, MainThread, ThreadSetupError } from './coroutine.ts';
 import type { ThreadEnv } from './hooks.ts';
 import { schedImports } from './hooks.ts';
 import { DEADLOCK, Scheduler } from './scheduler.ts';
@@ -28,18 +26,23 @@ import { DFS_PROBE, formatEligible } from './dfs.ts';
 import type { PreparedThreadsModule } from '../prepare.ts';
 import { ProcessModules } from '../process-modules.ts';
 import { SharedStreams } from './streams.ts';
+import type { BackendEnv, SchedBackend, ThreadSetup } from './backend.ts';
+import { AsyncifyBackend } from './asyncify-backend.ts';
+import { JspiBackend } from './jspi-backend.ts';
+import type { StackSwitching } from './stack-switching.ts';
+import { stackSwitchable } from './jspi-eligible.ts';
 
-/** `--schedules N` runs one module N times: it is instrumented once per worker (Asyncify makes this the costly part of a case). */
-const compiledModules = new ModuleCache<PreparedThreadsModule | Outcome>(32);
+/** `--schedules N` runs one module N times: it is prepared once per worker and backend (Asyncify makes this the costly part of a case). */
+const asyncifiedModules = new ModuleCache<PreparedThreadsModule | Outcome>(32);
+const hookedModules = new ModuleCache<PreparedThreadsModule | Outcome>(32);
 
-export class SchedProcess implements ThreadEnv {
+export class SchedProcess implements ThreadEnv, BackendEnv {
   readonly sched: Scheduler;
   readonly streams: SharedStreams;
   wasi: WasiHost | undefined;
   private readonly token: ScheduleToken;
-  private readonly main = new MainThread();
-  private readonly coroutines = new Map<number, Coroutine>();
-  private readonly modules: ProcessModules;
+  private backend: SchedBackend;
+  private modules: ProcessModules;
   private end: Outcome | undefined;
   private readonly limit: number;
   private nextTid = 1;
@@ -53,7 +56,25 @@ export class SchedProcess implements ThreadEnv {
     this.streams = new SharedStreams(c);
     this.limit = Math.max(0, Math.min(MAX_THREADS - 1, c.wasi?.threadLimit ?? DEFAULT_THREAD_LIMIT));
     // with Asyncify: a coroutine unwinds at a switch point; kept across the worker's cases
-    this.modules = new ProcessModules(c.modules, { asyncify: true, cache: compiledModules });
+    this.modules = new ProcessModules(c.modules, { asyncify: true, cache: asyncifiedModules });
+    this.backend = new AsyncifyBackend(this, () => this.memory!);
+  }
+
+  /**
+   * Before the first instantiate, from a step executor that awaits the case (exec.ts
+   * executeCaseAsync): switch threads by the engine's stack switching when the case allows it
+   * (./jspi-eligible.ts). True: main's `_start` must then run through `startMain`.
+   */
+  useStackSwitching(switching: StackSwitching): boolean {
+    if (this.memory !== undefined || !stackSwitchable(this.c, switching)) return false;
+    this.modules = new ProcessModules(this.c.modules, { asyncify: false, funcImports: true, cache: hookedModules });
+    this.backend = new JspiBackend(this, switching);
+    return true;
+  }
+
+  /** Stack switching: runs main's `_start` on its own stack (settles when main returns or throws). */
+  startMain(start: unknown): Promise<unknown> {
+    return (this.backend as JspiBackend).startMain(start);
   }
 
   get killed(): boolean {
@@ -73,34 +94,41 @@ export class SchedProcess implements ThreadEnv {
 
   /** Instantiates module `index` as the main thread (tid 0); its start section may already switch. */
   instantiate(index: number): { exports: WasmExports; binding: MemoryBinding } | Outcome {
-    return this.modules.instantiateMain(index, (p) => schedImports(this, this.main, p.module, p.memoryImport), (wasi) => (this.wasi = wasi));
+    const main = this.backend.main;
+    return this.modules.instantiateMain(
+      index,
+      (p) => {
+        const setup = schedImports(this, main, p.module, p.memoryImport);
+        return 'imports' in setup ? this.backend.linkMain(p, setup) : setup;
+      },
+      (wasi) => (this.wasi = wasi),
+    );
+  }
+
+  importsFor(r: Runner, module: WasmModule, mem: { module: string; base: string }): ThreadSetup {
+    return schedImports(this, r, module, mem);
   }
 
   // --- ThreadEnv: what the hooks of a thread ask -----------------------------------------------
 
-  /** `thread-spawn`: a new coroutine, runnable, first run when the schedule picks it. */
+  /** `thread-spawn`: a new thread, runnable, first run when the schedule picks it. */
   spawn(arg: number, module: WasmModule, mem: { module: string; base: string }): number {
     if (this.nextTid > this.limit) return SPAWN_EAGAIN;
     const tid = this.nextTid++;
-    const co = new Coroutine(tid, arg, this.memory!, (self) => {
-      const setup = schedImports(this, self, module, mem);
-      if ('unlinkable' in setup || 'unsupported' in setup) throw new ThreadSetupError(`thread ${tid}: ${'unlinkable' in setup ? setup.unlinkable : setup.unsupported}`);
-      return new WA.Instance(module, setup.imports).exports;
-    });
-    this.coroutines.set(tid, co);
+    this.backend.newThread(tid, arg, module, mem);
     this.sched.add(tid);
     return tid;
   }
 
-  /** A switch point of `r` (still runnable); true when `r` must unwind now (a coroutine switched away). */
+  /** A switch point of `r` (still runnable); true when `r` must return from its hook now (it switched away). */
   yieldAt(r: Runner, loopHeader = false): boolean {
     if (this.killed) throw KILLED;
     if (r.atomic) return false;
     const next = loopHeader ? this.sched.loopHeader() : this.sched.point();
-    return next !== r.tid && this.switchAway(r);
+    return next !== r.tid && this.backend.switchAway(r);
   }
 
-  /** `r` blocked (its scheduler state is set); true when it must unwind now. Throws KILLED on a deadlock. */
+  /** `r` blocked (its scheduler state is set); true when it must return from its hook now. Throws KILLED on a deadlock. */
   block(r: Runner): boolean {
     if (r.atomic) {
       this.terminate({ kind: 'crash', detail: `wasi-threads: thread ${r.tid} blocked while being instantiated (its start section)` });
@@ -111,37 +139,7 @@ export class SchedProcess implements ThreadEnv {
       this.terminate({ kind: 'deadlock' });
       throw KILLED;
     }
-    return next !== r.tid && this.switchAway(r);
-  }
-
-  /** The scheduler chose another thread than `r`: a coroutine unwinds; main runs the others inline. */
-  private switchAway(r: Runner): boolean {
-    if (r.stack) {
-      r.stack.startUnwind();
-      return true;
-    }
-    this.drive();
-    return false;
-  }
-
-  /** Runs coroutines (from main's hook) until the schedule picks main again or the process ends. */
-  private drive(): void {
-    for (;;) {
-      if (this.killed) throw KILLED;
-      const tid = this.sched.current;
-      if (tid === 0) return;
-      const co = this.coroutines.get(tid)!;
-      let parked = false;
-      try {
-        parked = co.step();
-      } catch (e) {
-        const end = e instanceof ThreadSetupError ? { kind: 'crash' as const, detail: e.message } : terminationOf(e);
-        this.terminate(end ?? { kind: 'crash', detail: `thread ${tid} unwound without an end record` });
-      }
-      if (parked) continue;
-      this.coroutines.delete(tid);
-      if (this.sched.finished() === DEADLOCK && !this.killed) this.terminate({ kind: 'deadlock' });
-    }
+    return next !== r.tid && this.backend.switchAway(r);
   }
 
   /** Ends the process unless it already ended (first termination wins); returns the outcome that stands. */
@@ -166,7 +164,7 @@ export class SchedProcess implements ThreadEnv {
     return this.terminate({ kind: 'exit', code: 0 });
   }
 
-  shutdown(): void {
-    this.coroutines.clear();
+  shutdown(): void | Promise<void> {
+    return this.backend.shutdown();
   }
 }
