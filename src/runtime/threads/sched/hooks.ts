@@ -52,6 +52,14 @@ export interface SchedThreadImports {
 
 type Fn = (...a: never[]) => unknown;
 
+/** A module's import list, read once per module (every thread of a process instantiates the same one). */
+const importLists = new WeakMap<WasmModule, readonly WasmImportDescriptor[]>();
+function importsOf(module: WasmModule): readonly WasmImportDescriptor[] {
+  let list = importLists.get(module);
+  if (!list) importLists.set(module, (list = WA.Module.imports(module) as WasmImportDescriptor[]));
+  return list;
+}
+
 /** The imports of thread `r`, or what cannot be linked. */
 export function schedImports(env: ThreadEnv, r: Runner, module: WasmModule, mem: { module: string; base: string }): SchedThreadImports | { unlinkable: string } | { unsupported: string } {
   const memory = env.memory!;
@@ -162,7 +170,7 @@ export function schedImports(env: ThreadEnv, r: Runner, module: WasmModule, mem:
   const binding: MemoryBinding = { memory };
   const imports: Record<string, Record<string, unknown>> = {};
   let wasiFns: Record<string, Fn> | undefined;
-  for (const imp of WA.Module.imports(module) as WasmImportDescriptor[]) {
+  for (const imp of importsOf(module)) {
     const ns = (imports[imp.module] ??= {});
     if (imp.kind === 'memory' && imp.module === mem.module && imp.name === mem.base) ns[imp.name] = memory;
     else if (imp.module === HOOK_MODULE && imp.name in hooks) ns[imp.name] = hooks[imp.name as keyof typeof hooks];

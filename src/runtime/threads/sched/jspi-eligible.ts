@@ -2,8 +2,8 @@
  * Which cases the scheduler may run on stack switching (./jspi-backend.ts) instead of Asyncify.
  * Both give the same interleavings, outcomes and output; stack switching only needs every switch
  * to happen inside a call it entered itself:
- * - the steps only instantiate and call `_start` (an `invoke` would call an export directly, a
- *   `call` / `resume` belongs to other hosts);
+ * - the steps only instantiate (once: one main) and call `_start` (an `invoke` would call an
+ *   export directly, a `call` / `resume` belongs to other hosts);
  * - no module has a start section (main's runs inside `new WebAssembly.Instance`, where no stack
  *   can be suspended; Asyncify's main runs the others inline there);
  * - the entries have their WASI types (`_start`: [] → [], `wasi_thread_start`: [i32 i32] → []:
@@ -20,6 +20,7 @@ const sameSig = (s: FuncSig | undefined, params: string[]): boolean => s !== und
 
 export function stackSwitchable(c: RunnableCase, switching: StackSwitching): boolean {
   if (!c.steps.every((s) => s.op === 'instantiate' || s.op === 'start')) return false;
+  if (c.steps.filter((s) => s.op === 'instantiate').length > 1) return false;
   for (const m of c.modules) {
     let layout: ReturnType<typeof readLayout>;
     try {

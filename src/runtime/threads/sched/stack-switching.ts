@@ -59,9 +59,14 @@ export interface StackSwitching {
    * hook only at the quantum-th (the caller then sets the scheduler's count to quantum - 1 first).
    */
   readonly countsLoopHeaders: boolean;
+  /** Threads linked and not yet released: 0 between cases, once every stack of the last one has unwound. */
+  readonly linked: number;
   /** Whether a module with these function imports can be linked (the trampoline passes only plain value types). */
   supports(funcs: readonly FuncImport[]): boolean;
-  /** Links one thread: `imports` holds the JS hooks under the module's own import names (and any non-function import). */
+  /**
+   * Links one thread: `imports` holds the JS hooks under the module's own import names (and any
+   * non-function import); it is the caller's to give away (its functions may be replaced in place).
+   */
   link(funcs: readonly FuncImport[], imports: Imports, loop: LoopHeaders): ThreadLink;
 }
 
@@ -97,19 +102,28 @@ export function stackSwitching(): StackSwitching | undefined {
 const plainTypes = (funcs: readonly FuncImport[]): boolean => funcs.every((f) => [...f.sig.params, ...f.sig.results].every((t) => valueCode(t) !== undefined));
 
 function standardSwitching(api: Exclude<ReturnType<typeof jspiApi>, string>): StackSwitching {
+  let linked = 0;
   return {
     api: 'jspi',
+    get linked() {
+      return linked;
+    },
     countsLoopHeaders: false,
     supports: () => true,
     link(funcs, imports) {
       const out: Imports = {};
       for (const [ns, fields] of Object.entries(imports)) out[ns] = { ...fields };
       for (const f of funcs) out[f.module]![f.name] = new api.Suspending(imports[f.module]![f.name] as Fn);
+      linked++;
+      let released = false;
       return {
         imports: out,
         enterThread: (start, tid, arg) => api.promising(start as Fn)(tid, arg),
         enterMain: (start) => api.promising(start as Fn)(),
-        release: () => {},
+        release: () => {
+          if (!released) linked--;
+          released = true;
+        },
       };
     },
   };
@@ -118,17 +132,22 @@ function standardSwitching(api: Exclude<ReturnType<typeof jspiApi>, string>): St
 /** One shared trampoline (./jspi-trampoline.ts) with its suspending imports and promising entries. */
 interface Trampoline {
   readonly table: { set(i: number, f: unknown): void };
-  readonly exports: Record<string, unknown>;
+  /** The wasm side of each import, in import order. */
+  readonly hooks: readonly unknown[];
   readonly enter: (slot: number, tid: number, arg: number) => Promise<unknown>;
   readonly main: (slot: number) => Promise<unknown>;
 }
 
 function oldSwitching(api: OldSwitchingApi): StackSwitching {
   const trampolines = new Map<string, Trampoline>();
+  /** By import list (a prepared module's, so one object per module): skips building the key per thread. */
+  const byList = new WeakMap<readonly FuncImport[], Trampoline>();
   /** The hooks of every linked thread by slot (the trampoline passes the slot of the running thread). */
   const hooks = new Map<number, Fn[]>();
   let nextSlot = 0;
   const trampolineFor = (funcs: readonly FuncImport[], loop: LoopHeaders): Trampoline => {
+    const known = byList.get(funcs);
+    if (known) return known;
     const index = funcs.findIndex((f) => f.module === loop.module && f.name === loop.name && f.sig.params.length === 0 && f.sig.results.length === 0);
     const key = JSON.stringify([index, loop.quantum, funcs.map((f) => [f.sig.params, f.sig.results])]);
     let t = trampolines.get(key);
@@ -142,17 +161,21 @@ function oldSwitching(api: OldSwitchingApi): StackSwitching {
       const exports = new WA.Instance(new WA.Module(trampolineBytes(funcs.map((f) => f.sig), index < 0 ? undefined : { index, quantum: loop.quantum })), { s: suspending }).exports as Record<string, unknown>;
       t = {
         table: exports['t'] as Trampoline['table'],
-        exports,
+        hooks: funcs.map((_, i) => exports[String(i)]),
         enter: new api.Function({ parameters: ['i32', 'i32', 'i32'], results: ['externref'] }, exports['enter'], { promising: 'first' }) as never,
         main: new api.Function({ parameters: ['i32'], results: ['externref'] }, exports['main'], { promising: 'first' }) as never,
       };
       trampolines.set(key, t);
     }
+    byList.set(funcs, t);
     return t;
   };
   return {
     api: 'stack-switching-v8-11',
     countsLoopHeaders: true,
+    get linked() {
+      return hooks.size;
+    },
     supports: plainTypes,
     link(funcs, imports, loop) {
       const t = trampolineFor(funcs, loop);
@@ -161,11 +184,10 @@ function oldSwitching(api: OldSwitchingApi): StackSwitching {
         slot,
         funcs.map((f) => imports[f.module]![f.name] as Fn),
       );
-      const out: Imports = {};
-      for (const [ns, fields] of Object.entries(imports)) out[ns] = { ...fields };
-      funcs.forEach((f, i) => (out[f.module]![f.name] = t.exports[String(i)]));
+      // the caller's object, its functions replaced in place by their trampoline hooks
+      funcs.forEach((f, i) => (imports[f.module]![f.name] = t.hooks[i]));
       return {
-        imports: out,
+        imports,
         enterThread(start, tid, arg) {
           t.table.set(THREAD_SLOT, start); // read at once: the entry's first instruction calls it
           return t.enter(slot, tid, arg);
