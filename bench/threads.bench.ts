@@ -20,6 +20,7 @@ import { exploreDfs, parseProbe, probeToken } from '../src/runtime/threads/sched
 import { formatSchedule, scheduleSeed } from '../src/runtime/threads/sched/schedule.ts';
 import { createReferenceRuntime, defaultReferenceProcesses, loadReferenceProfile } from '../src/runtimes/reference.ts';
 import { runSuite } from '../src/conformance/suite.ts';
+import { CHILD_EXEC_ARGV } from '../src/runtimes/process-pool.ts';
 import { explore, faultyRuntime, plantedCase, replaySchedule } from '../test/runtime/threads/planted-fault.ts';
 import type { BenchRow } from './harness.ts';
 
@@ -133,9 +134,11 @@ async function asTrapcheckRunsThem(): Promise<BenchRow[]> {
   const realNs = (median(times.real) * 1e6) / CHILD_BATCH;
   const schedNs = (median(times.sched) * 1e6) / CHILD_BATCH;
   const rounds = times.real.map((t, i) => (t / times.sched[i]!).toFixed(2)).join(', ');
+  // the children's flags decide the scheduler's backend (src/runtime/threads/sched/backend.ts)
+  const switching = CHILD_EXEC_ARGV.includes('--experimental-wasm-stack-switching') ? 'stack switching' : 'Asyncify';
   return [
     { group: 'threads (as trapcheck run: children)', name: `thread-panic cases, --threads real, ${processes} reference children`, meanNs: realNs, opsPerSec: 1e9 / realNs, ratio: 1, note: 'baseline' },
-    { group: 'threads (as trapcheck run: children)', name: `thread-panic cases, scheduler, ${processes} reference children`, meanNs: schedNs, opsPerSec: 1e9 / schedNs, ratio: schedNs / realNs, note: `goal ratio ≤ 0.5; cases/s ÷ real's per round: ${rounds}` },
+    { group: 'threads (as trapcheck run: children)', name: `thread-panic cases, scheduler (${switching}), ${processes} reference children`, meanNs: schedNs, opsPerSec: 1e9 / schedNs, ratio: schedNs / realNs, note: `goal ratio ≤ 0.5; cases/s ÷ real's per round: ${rounds}` },
   ];
 }
 

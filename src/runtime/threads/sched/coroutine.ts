@@ -1,5 +1,7 @@
 /**
- * One wasm thread under the scheduler. Main (tid 0) runs on the worker's own stack, called by
+ * One wasm thread under the scheduler's Asyncify backend (./asyncify-backend.ts; the
+ * stack-switching one has ./jspi-thread.ts), and what every backend's thread is to its hooks
+ * (`Runner`, `Pending`). Main (tid 0) runs on the worker's own stack, called by
  * the step executor: when it must give way, its hook runs the other threads inline and returns
  * once main is chosen again. Every spawned thread is an Asyncify coroutine (its own instance of
  * the instrumented module on the shared memory): when it must give way, its hook unwinds its

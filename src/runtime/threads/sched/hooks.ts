@@ -11,7 +11,9 @@
  *      spawn, so a woken or new thread may run first); switched away → return a junk 0 while
  *      Asyncify unwinds;
  *   3. the operation itself.
- * Main never unwinds: its switch point runs the other threads inline and returns.
+ * Under Asyncify (./asyncify-backend.ts) main never unwinds: its switch point runs the other
+ * threads inline and returns. Under stack switching (./jspi-backend.ts) every thread, main too,
+ * "returns" by suspending, and the resumed call re-enters the same hook (./jspi-thread.ts).
  */
 import type { RunnableCase } from '../../exec.ts';
 import type { WasmImportDescriptor, WasmMemory, WasmModule } from '../../wasm-api.ts';
