@@ -1,6 +1,6 @@
 /**
  * The engine's stack switching, behind one small interface for the scheduler's JSPI backend
- * (./jspi-driver.ts): a thread's function imports become suspendable (a JS hook that returns a
+ * (./jspi-backend.ts): a thread's function imports become suspendable (a JS hook that returns a
  * Promise suspends the thread's whole wasm stack until it settles) and its entry runs as the
  * bottom of a new stack (a call that returns a Promise of its end).
  *
