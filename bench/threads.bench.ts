@@ -27,6 +27,8 @@ import type { BenchRow } from './harness.ts';
 const BATCH = 200;
 const CHILD_BATCH = 800;
 const ROUNDS = 3;
+/** The children rows' rounds: more, since each mode's first round ran slower than its later ones. */
+const CHILD_ROUNDS = 5;
 const LATENCY_RUNS = 200;
 
 const median = (xs: readonly number[]): number => {
@@ -117,9 +119,12 @@ async function asTrapcheckRunsThem(): Promise<BenchRow[]> {
   const runtime = createReferenceRuntime({ processes });
   const times: Record<'sched' | 'real', number[]> = { sched: [], real: [] };
   try {
-    await runSuite(pooled.slice(0, 40), [runtime]); // children started, binaryen loaded in their case workers
-    await runSuite(sched.slice(0, 40), [runtime]);
-    for (let r = 0; r < ROUNDS; r++) {
+    // Warm-up: every child started (the pool starts one and grows once over a chunk of 64 would
+    // wait: with 40 cases the second child started inside the first measured round, which was
+    // `--threads real`'s) and binaryen, thread workers and the JIT warm in both modes.
+    await runSuite(pooled.slice(0, 300), [runtime]);
+    await runSuite(sched.slice(0, 300), [runtime]);
+    for (let r = 0; r < CHILD_ROUNDS; r++) {
       // alternate which mode goes first, so a drift of the machine does not always land on one
       const order = r % 2 === 0 ? ([['real', pooled], ['sched', sched]] as const) : ([['sched', sched], ['real', pooled]] as const);
       for (const [mode, cases] of order) {
