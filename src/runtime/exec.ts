@@ -25,6 +25,7 @@ import type { CallRuntime, CoreInstance, ExecOptions, ProcessRuntime, RunnableCa
 import { Values } from './hosts/values.ts';
 import { WasiProcess } from './hosts/wasi-process.ts';
 import { observeInstance } from './state-reader.ts';
+import { runSteps, runStepsAsync } from './hosts/step-loop.ts';
 import type { StackSwitching } from './threads/sched/stack-switching.ts';
 import { stackSwitching } from './threads/sched/stack-switching.ts';
 
@@ -203,21 +204,7 @@ export class CaseRun {
  */
 export function executeCase(c: RunnableCase, options: ExecOptions = {}): Observation {
   const run = new CaseRun(c, options.engine, options.threads, options.processes, options.calls);
-  const steps: StepObservation[] = [];
-  const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
-  const onStep = options.onStep;
-  for (let i = 0; i < n; i++) {
-    onStep?.(i);
-    let obs: StepObservation;
-    try {
-      obs = run.step(c.steps[i]!);
-    } catch (e) {
-      // a harness bug (never a wasm event): report it on this step and end the case
-      steps.push({ outcome: { kind: 'crash', detail: `harness error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` } });
-      break;
-    }
-    steps.push(obs);
-  }
+  const steps = runSteps(c, options, (step) => run.step(step));
   const schedule = c.threads ? run.schedule : undefined;
   if (c.threads) void run.shutdown();
   return observation(run, steps, schedule);
@@ -242,17 +229,7 @@ export async function executeCaseAsync(c: RunnableCase, options: ExecOptions = {
   const switching = c.threads ? stackSwitching() : undefined;
   if (!switching) return executeCase(c, options);
   const run = new CaseRun(c, options.engine, options.threads, options.processes, options.calls, switching);
-  const steps: StepObservation[] = [];
-  const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
-  for (let i = 0; i < n; i++) {
-    options.onStep?.(i);
-    try {
-      steps.push(await run.stepAsync(c.steps[i]!));
-    } catch (e) {
-      steps.push({ outcome: { kind: 'crash', detail: `harness error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` } });
-      break;
-    }
-  }
+  const steps = await runStepsAsync(c, options, (step) => run.stepAsync(step));
   const schedule = run.schedule;
   await run.shutdown();
   return observation(run, steps, schedule);

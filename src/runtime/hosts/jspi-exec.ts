@@ -2,12 +2,13 @@
  * Entry points of the JSPI executor (./jspi-case-run.ts) for the deno / bun driver in JSPI mode
  * (src/runtimes/driver/driver.ts): which cases it runs, and running one.
  */
-import type { Observation, StepObservation } from '../../observation.ts';
+import type { Observation } from '../../observation.ts';
 import { FUEL_MODULE, HOST_MODULE } from '../../wasm/instrument/fuel-abi.ts';
 import { readSignatures } from '../../wasm/signatures.ts';
 import { jspiApi } from './jspi-api.ts';
 import { JSPI_MODULE } from './jspi-calls.ts';
 import { JspiCaseRun } from './jspi-case-run.ts';
+import { runStepsAsync } from './step-loop.ts';
 import type { ExecOptions, RunnableCase } from './types.ts';
 
 const ASYNC_OPS: ReadonlySet<string> = new Set(['call', 'resume', 'cancel', 'refuel']);
@@ -31,16 +32,6 @@ export async function executeJspiCase(c: RunnableCase, options: ExecOptions = {}
   const api = jspiApi();
   if (typeof api === 'string') return { steps: [{ outcome: { kind: 'unsupported', feature: api } }], stdout: '', stderr: '' };
   const run = new JspiCaseRun(c, api, options);
-  const steps: StepObservation[] = [];
-  const n = Math.min(c.steps.length, options.maxSteps ?? Infinity);
-  for (let i = 0; i < n; i++) {
-    options.onStep?.(i);
-    try {
-      steps.push(await run.step(c.steps[i]!));
-    } catch (e) {
-      steps.push({ outcome: { kind: 'crash', detail: `harness error: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` } });
-      break;
-    }
-  }
+  const steps = await runStepsAsync(c, options, (step) => run.step(step));
   return { steps, stdout: run.stdout, stderr: run.stderr };
 }
