@@ -13,6 +13,7 @@ import type { WasmMemory, WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
 import { readLayout } from '../../wasm/layout.ts';
 import type { FuncImport } from './sched/stack-switching.ts';
+import { funcImportsOf } from './sched/stack-switching.ts';
 
 export interface SharedMemoryImport {
   module: string;
@@ -34,7 +35,7 @@ export function prepareThreadsModule(bytes: Uint8Array, options: { asyncify: boo
     const inst = instrument(bytes, options.asyncify);
     if (!inst.memory || !inst.memory.shared) return { kind: 'unsupported', feature: 'wasi-threads module without an imported shared memory' };
     const prepared: PreparedThreadsModule = { module: new WA.Module(inst.bytes), memoryImport: inst.memory };
-    if (options.funcImports) prepared.funcImports = funcImportsOf(inst.bytes);
+    if (options.funcImports) prepared.funcImports = funcImportsOf(readLayout(inst.bytes));
     return prepared;
   } catch (e) {
     if (e instanceof InstrumentError) return { kind: 'crash', detail: e.message };
@@ -57,14 +58,6 @@ function instrument(bytes: Uint8Array, asyncify: boolean): { bytes: Uint8Array; 
     return instrumentThreads(bytes, { asyncify });
   }
   return asyncify ? { bytes: asyncifyHooked(hooked.bytes, hooked.threadReachable), memory: hooked.memory } : hooked;
-}
-
-/** The function imports of a module with their types, in import order. */
-function funcImportsOf(bytes: Uint8Array): FuncImport[] {
-  const layout = readLayout(bytes);
-  const out: FuncImport[] = [];
-  for (const imp of layout.imports) if (imp.kind === 'func') out.push({ module: imp.module, name: imp.name, sig: layout.funcs[out.length]! });
-  return out;
 }
 
 /** The process's one shared memory, as the module imports it. */

@@ -14,7 +14,8 @@
 import type { RunnableCase } from '../../exec.ts';
 import type { FuncSig } from '../../../wasm/signatures.ts';
 import { readLayout } from '../../../wasm/layout.ts';
-import type { FuncImport, StackSwitching } from './stack-switching.ts';
+import type { StackSwitching } from './stack-switching.ts';
+import { funcImportsOf } from './stack-switching.ts';
 
 const sameSig = (s: FuncSig | undefined, params: string[]): boolean => s !== undefined && s.results.length === 0 && s.params.length === params.length && s.params.every((p, i) => p === params[i]);
 
@@ -34,9 +35,7 @@ export function stackSwitchable(c: RunnableCase, switching: StackSwitching): boo
       return e === undefined || (e.kind === 'func' && sameSig(layout.funcs[e.index], params));
     };
     if (!entry('_start', []) || !entry('wasi_thread_start', ['i32', 'i32'])) return false;
-    const funcs: FuncImport[] = [];
-    for (const imp of layout.imports) if (imp.kind === 'func') funcs.push({ module: imp.module, name: imp.name, sig: layout.funcs[funcs.length]! });
-    if (!switching.supports(funcs)) return false;
+    if (!switching.supports(funcImportsOf(layout))) return false;
   }
   return true;
 }
