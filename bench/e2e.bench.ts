@@ -11,9 +11,10 @@
  *
  * A third raw row runs that child loop in two processes at once: what this machine's cores give
  * to compile + instantiate + call when both are busy with it. On the 2-vCPU VM this was measured
- * on, each of two concurrent loops costs 1.3–1.45× the CPU a case of one loop alone (page-table
- * work in the kernel, 43% of a raw case, does not scale across the cores; pure JS compute does), so
- * this row is the ceiling for any 2-core pipeline; each trapcheck row's note gives its share of it.
+ * on, each of two concurrent loops cost 1.3–1.45× the CPU a case of one loop alone (kernel work,
+ * page-table updates through a paravirtualised MMU, is 43% of a raw case; a latency-bound JS loop
+ * scaled 1.0×), and two processes gave 0.83–1.07× one in the bench itself. This row is the ceiling
+ * for any 2-core pipeline; each trapcheck row's note gives its share of it.
  *
  * Plus the guarded invoke: `CaseRun.callGuarded` (what every invoke step goes through) against a
  * raw call of the same export, as bench/invoke.bench.ts defines them; its note gives call time ÷
