@@ -18,6 +18,7 @@ import { stackSwitchable } from '../../../src/runtime/threads/sched/jspi-eligibl
 import type { StackSwitching } from '../../../src/runtime/threads/sched/stack-switching.ts';
 import { loadCaseFile } from '../../../src/conformance/corpus.ts';
 import { hasStartSection } from '../../../src/wasm/sections.ts';
+import { driverSpec } from '../../../src/runtimes/engine.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const hasStackSwitching = CHILD_EXEC_ARGV.includes('--experimental-wasm-stack-switching');
@@ -58,6 +59,60 @@ describe.skipIf(!hasStackSwitching)('scheduler on stack switching (Node 20: --ex
     const asyncify = asyncifyRun('thread-panic', 1, 20);
     expect(jspi.onStackSwitching).toBe(20);
     expect(jspi.observations.filter((o, i) => o !== asyncify[i]).length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The standard API (`WebAssembly.Suspending` / `promising`, stack-switching.ts's other half) on the
+ * engines that have it: the same child script under Deno (V8 15) and Bun (JavaScriptCore), the
+ * binaries the `deno` and `bun` runtimes use. JavaScriptCore words its errors its own way (`Maximum
+ * call stack size exceeded.`), so under Bun the engine's message texts are left out of the
+ * comparison; the trap kinds classified from them are not.
+ */
+const ENGINE_RUN: Record<'deno' | 'bun', readonly string[]> = {
+  deno: ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-read', '--allow-env', '--allow-sys'],
+  bun: ['run', '--no-install'],
+};
+function engineBinary(engine: 'deno' | 'bun'): string | undefined {
+  try {
+    return driverSpec(engine).command;
+  } catch {
+    return undefined;
+  }
+}
+function engineRun(engine: 'deno' | 'bun', binary: string, family: string, seed: number, count: number, plant?: string): ChildReport {
+  const args = [...ENGINE_RUN[engine], 'test/runtime/threads/jspi-child.ts', family, String(seed), String(count), ...(plant ? [plant] : [])];
+  const out = execFileSync(binary, args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildReport;
+}
+/** An observation (JSON) without the engine's message texts. */
+function withoutMessages(observation: string): string {
+  const o = JSON.parse(observation) as { steps: Array<{ outcome: { message?: string } }> };
+  for (const step of o.steps) delete step.outcome.message;
+  return JSON.stringify(o);
+}
+
+describe.each(['deno', 'bun'] as const)('scheduler on the standard JSPI API under %s', (engine) => {
+  const binary = engineBinary(engine);
+  const comparable = (observations: string[]): string[] => (engine === 'bun' ? observations.map(withoutMessages) : observations);
+
+  it.skipIf(!binary).each([
+    ['thread-panic', 40],
+    ['thread-race', 25],
+  ] as const)('%s: the same observations as Asyncify, every case on stack switching, no thread left linked', (family, count) => {
+    const jspi = engineRun(engine, binary!, family, 1, count);
+    expect(jspi.error).toBeUndefined();
+    expect(jspi.api).toBe('jspi');
+    expect(jspi.onStackSwitching).toBe(count);
+    expect(jspi.leaks).toEqual([]);
+    expect(comparable(jspi.observations)).toEqual(comparable(asyncifyRun(family, 1, count)));
+  });
+
+  it.skipIf(!binary).each(['out-of-order', 'quantum'])('a backend planted wrong (%s) is seen', (plant) => {
+    const jspi = engineRun(engine, binary!, 'thread-panic', 1, 20, plant);
+    const asyncify = comparable(asyncifyRun('thread-panic', 1, 20));
+    expect(jspi.onStackSwitching).toBe(20);
+    expect(comparable(jspi.observations).filter((o, i) => o !== asyncify[i]).length).toBeGreaterThan(0);
   });
 });
 

@@ -1,10 +1,13 @@
 /**
  * Runs generated threads cases through the scheduler's stack-switching backend, in a node started
- * with the reference children's flags (test/runtime/threads/jspi-backend.test.ts spawns it: the
- * test process itself has no stack switching). Prints one JSON line: each case's observation,
- * how many ran on stack switching, and any thread left linked after its case (a stack not unwound).
+ * with the reference children's flags, or under Deno or Bun, which have the standard JSPI API
+ * (test/runtime/threads/jspi-backend.test.ts spawns it: the test process itself has no stack
+ * switching). Prints one JSON line: each case's observation, how many ran on stack switching, and
+ * any thread left linked after its case (a stack not unwound).
  *
  *   node <flags> bin/run-ts.js test/runtime/threads/jspi-child.ts FAMILY SEED COUNT [PLANT]
+ *   deno run --allow-read --allow-env --allow-sys test/runtime/threads/jspi-child.ts FAMILY SEED COUNT [PLANT]
+ *   bun run test/runtime/threads/jspi-child.ts FAMILY SEED COUNT [PLANT]
  *
  * PLANT `out-of-order` makes the backend hand the CPU once per case to the wrong thread (the
  * lowest other tid that is parked) instead of the one the scheduler chose; `quantum` makes the
