@@ -18,6 +18,7 @@ import { stackSwitchable } from '../../../src/runtime/threads/sched/jspi-eligibl
 import type { StackSwitching } from '../../../src/runtime/threads/sched/stack-switching.ts';
 import { loadCaseFile } from '../../../src/conformance/corpus.ts';
 import { hasStartSection } from '../../../src/wasm/sections.ts';
+import type { ChildSpec } from '../../../src/runtimes/child.ts';
 import { driverSpec } from '../../../src/runtimes/engine.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -69,20 +70,18 @@ describe.skipIf(!hasStackSwitching)('scheduler on stack switching (Node 20: --ex
  * call stack size exceeded.`), so under Bun the engine's message texts are left out of the
  * comparison; the trap kinds classified from them are not.
  */
-const ENGINE_RUN: Record<'deno' | 'bun', readonly string[]> = {
-  deno: ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-read', '--allow-env', '--allow-sys'],
-  bun: ['run', '--no-install'],
-};
-function engineBinary(engine: 'deno' | 'bun'): string | undefined {
+/** How the `deno` / `bun` runtime starts its engine (runtimes/engine.ts), or undefined where it has none. */
+function engineSpec(engine: 'deno' | 'bun'): ChildSpec | undefined {
   try {
-    return driverSpec(engine).command;
+    return driverSpec(engine);
   } catch {
     return undefined;
   }
 }
-function engineRun(engine: 'deno' | 'bun', binary: string, family: string, seed: number, count: number, plant?: string): ChildReport {
-  const args = [...ENGINE_RUN[engine], 'test/runtime/threads/jspi-child.ts', family, String(seed), String(count), ...(plant ? [plant] : [])];
-  const out = execFileSync(binary, args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+/** The child script in that engine, started as the runtime starts its driver (the driver file is the spec's last argument). */
+function engineRun(spec: ChildSpec, family: string, seed: number, count: number, plant?: string): ChildReport {
+  const args = [...spec.args.slice(0, -1), 'test/runtime/threads/jspi-child.ts', family, String(seed), String(count), ...(plant ? [plant] : [])];
+  const out = execFileSync(spec.command, args, { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: spec.env ?? process.env });
   return JSON.parse(out.trim().split('\n').pop()!) as ChildReport;
 }
 /** An observation (JSON) without the engine's message texts. */
@@ -93,14 +92,14 @@ function withoutMessages(observation: string): string {
 }
 
 describe.each(['deno', 'bun'] as const)('scheduler on the standard JSPI API under %s', (engine) => {
-  const binary = engineBinary(engine);
+  const spec = engineSpec(engine);
   const comparable = (observations: string[]): string[] => (engine === 'bun' ? observations.map(withoutMessages) : observations);
 
-  it.skipIf(!binary).each([
+  it.skipIf(!spec).each([
     ['thread-panic', 40],
     ['thread-race', 25],
   ] as const)('%s: the same observations as Asyncify, every case on stack switching, no thread left linked', (family, count) => {
-    const jspi = engineRun(engine, binary!, family, 1, count);
+    const jspi = engineRun(spec!, family, 1, count);
     expect(jspi.error).toBeUndefined();
     expect(jspi.api).toBe('jspi');
     expect(jspi.onStackSwitching).toBe(count);
@@ -108,8 +107,8 @@ describe.each(['deno', 'bun'] as const)('scheduler on the standard JSPI API unde
     expect(comparable(jspi.observations)).toEqual(comparable(asyncifyRun(family, 1, count)));
   });
 
-  it.skipIf(!binary).each(['out-of-order', 'quantum'])('a backend planted wrong (%s) is seen', (plant) => {
-    const jspi = engineRun(engine, binary!, 'thread-panic', 1, 20, plant);
+  it.skipIf(!spec).each(['out-of-order', 'quantum'])('a backend planted wrong (%s) is seen', (plant) => {
+    const jspi = engineRun(spec!, 'thread-panic', 1, 20, plant);
     const asyncify = comparable(asyncifyRun('thread-panic', 1, 20));
     expect(jspi.onStackSwitching).toBe(20);
     expect(comparable(jspi.observations).filter((o, i) => o !== asyncify[i]).length).toBeGreaterThan(0);
