@@ -16,7 +16,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import binaryen from 'binaryen';
+import binaryen from '../src/wasm/binaryen.ts';
 import { FAMILY_NAMES, generateCase } from '../generators/index.ts';
 import { buildModule } from '../src/wasm/builder.ts';
 import type { BenchRow } from './harness.ts';

@@ -12,7 +12,7 @@
  * "Smaller" is (defined functions, bytes) in lexicographic order, so inlining a helper counts
  * as progress even when it grows the code a little.
  */
-import binaryen from 'binaryen';
+import binaryen from '../wasm/binaryen.ts';
 import type { Case } from '../case.ts';
 import { emitUnoptimised } from '../wasm/builder.ts';
 

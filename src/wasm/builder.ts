@@ -13,7 +13,7 @@
  *   - `ref.func(name, type)` needs the function's heap type (`funcHeapType`), or binaryen asserts;
  *   - the global optimize level (default 2) makes emitBinary optimise Stack IR: we emit at level 0.
  */
-import binaryen from 'binaryen';
+import binaryen from './binaryen.ts';
 import type { Feature } from '../features.ts';
 import type { WasmValue } from '../outcome.ts';
 import { textToNumber } from '../values.ts';

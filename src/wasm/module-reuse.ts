@@ -25,7 +25,7 @@
  * Every `RECYCLE_AFTER` builds the module is discarded anyway: removed functions leave their
  * expressions in the module's arena, which only `dispose` frees.
  */
-import binaryen from 'binaryen';
+import binaryen from './binaryen.ts';
 
 type BModule = binaryen.Module;
 

@@ -5,7 +5,7 @@
  * module and the handful of readers a walk needs, with binaryen.js's own signatures, so a walker
  * typed against `Pick<binaryen.Module, …>` accepts either.
  */
-import binaryen from 'binaryen';
+import binaryen from './binaryen.ts';
 
 type BModule = binaryen.Module;
 

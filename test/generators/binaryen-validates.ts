@@ -1,5 +1,5 @@
 /** binaryen's own verdict on bytes, with every feature on: the second validator generated modules must satisfy (V8 is the first). */
-import binaryen from 'binaryen';
+import binaryen from '../../src/wasm/binaryen.ts';
 
 export function binaryenValidates(bytes: Uint8Array): boolean {
   const m = binaryen.readBinary(bytes);
