@@ -30,7 +30,7 @@ import type { StackSwitching } from './threads/sched/stack-switching.ts';
 import { stackSwitching } from './threads/sched/stack-switching.ts';
 
 export type { CallRuntime, ExecOptions, ProcessRuntime, ProcessSystemLike, RunnableCase, ThreadedProcessLike, ThreadRuntime } from './hosts/types.ts';
-export { FAILED, guardedCall } from './hosts/wasi-process.ts';
+export { FAILED } from './hosts/wasi-process.ts';
 
 const ENGINE = currentEngine();
 
