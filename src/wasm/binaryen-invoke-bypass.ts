@@ -14,7 +14,8 @@
  * do). Anything else (an abort, a stack overflow) passes through them as the JS trampolines let
  * it: stack pointer restored, rethrown.
  *
- * It applies only when binaryen's glue matches what this was written against (the trampolines'
+ * Only binaryen's own instantiation is touched (the one called from binaryen's glue), and it
+ * applies only when binaryen's glue matches what this was written against (the trampolines'
  * text, the exception class, one table and a stack-pointer global); otherwise binaryen loads
  * unchanged and `binaryenInvokeBypass()` says why. `TRAPCHECK_BINARYEN_INVOKE=js` keeps the JS
  * trampolines (the baseline of bench/generate.bench.ts's comparison).
@@ -24,6 +25,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { FuncSig } from './signatures.ts';
 import { BypassUnavailable, encodeInvokeHelper, findSetThrew, importSignatures, rewriteForSharedState } from './binaryen-invoke-rewrite.ts';
 
@@ -67,10 +69,28 @@ function exceptionClasses(glueHead: string, base: string): string[] | undefined 
   return [base, ...subclasses];
 }
 
+/** binaryen's glue: the file `import 'binaryen'` loads from here. */
+function gluePath(): string {
+  return createRequire(import.meta.url).resolve('binaryen');
+}
+
+/**
+ * Whether this instantiation is binaryen's own: called from binaryen's glue. Another emscripten
+ * module (wabt's) may be instantiated in this thread while binaryen's import awaits; it passes
+ * through untouched and the interception keeps waiting.
+ */
+function calledFromBinaryen(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 8;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const glue = gluePath();
+  return stack.includes(glue) || stack.includes(pathToFileURL(glue).href);
+}
+
 /** The start of binaryen's glue (its classes are declared before the embedded module). */
 function readGlueHead(): string {
-  const path = createRequire(import.meta.url).resolve('binaryen');
-  const fd = openSync(path, 'r');
+  const fd = openSync(gluePath(), 'r');
   try {
     const buf = Buffer.alloc(65536);
     const n = readSync(fd, buf, 0, buf.length, 0);
@@ -168,7 +188,7 @@ export function installBinaryenInvokeBypass(): void {
     return;
   }
   const intercept: Instantiate = (bytes, imports) => {
-    if (!(bytes instanceof Uint8Array) || !imports || !('a' in imports)) return original.call(api, bytes, imports);
+    if (!(bytes instanceof Uint8Array) || !imports || !calledFromBinaryen()) return original.call(api, bytes, imports);
     restore();
     pending = false;
     // Any failure here only means binaryen loads as it came: the status keeps the reason (the

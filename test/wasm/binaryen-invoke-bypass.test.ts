@@ -154,13 +154,14 @@ describe('findSetThrew', () => {
 
 describe('binaryen loaded with and without the bypass (fresh processes)', () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const run = (mode: 'js' | 'wasm'): Promise<Record<string, unknown>> =>
+  const child = (script: string, mode: 'js' | 'wasm' = 'wasm'): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
       const env = { ...process.env, TRAPCHECK_BINARYEN_INVOKE: mode };
-      execFile(process.execPath, ['bin/run-ts.js', 'test/wasm/binaryen-invoke-child.ts'], { cwd: root, env, timeout: 120_000 }, (err, out) =>
+      execFile(process.execPath, ['bin/run-ts.js', script], { cwd: root, env, timeout: 120_000 }, (err, out) =>
         err ? reject(err) : resolve(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>),
       );
     });
+  const run = (mode: 'js' | 'wasm'): Promise<Record<string, unknown>> => child('test/wasm/binaryen-invoke-child.ts', mode);
 
   it('the same bytes from every job and the same errors for bad input', async () => {
     const [js, wasm] = [await run('js'), await run('wasm')];
@@ -172,5 +173,12 @@ describe('binaryen loaded with and without the bypass (fresh processes)', () => 
     const { bypass: _b, ...wasmWork } = wasm;
     expect(wasmWork).toEqual(jsWork);
     expect((jsWork['errors'] as string[]).every((e) => !e.endsWith('no error'))).toBe(true);
+  });
+
+  it('another module from `a` instantiated while binaryen is awaited passes through; binaryen is still bypassed', async () => {
+    const r = await child('test/wasm/binaryen-invoke-window-child.ts');
+    expect(r['other']).toBe(42);
+    expect(r['whileWaiting']).toEqual({ active: false, reason: 'binaryen has not been loaded through src/wasm/binaryen.ts' });
+    expect(r['after']).toEqual({ active: true, trampolines: 52 });
   });
 });
