@@ -24,6 +24,7 @@ import type { PoolCase, PoolOptions } from '../runtime/pool.ts';
 import { toPoolCase } from '../runtime/pool.ts';
 import type { PackedCases } from '../runtime/packed.ts';
 import { packCases } from '../runtime/packed.ts';
+import { childNiceSteps } from './child-priority.ts';
 import type { ChildPoolOptions, FromChild, ToChild } from './reference-child.ts';
 
 export interface ProcessPoolOptions extends PoolOptions {
@@ -40,6 +41,8 @@ export interface ProcessPoolOptions extends PoolOptions {
   execArgv?: readonly string[];
   /** Alternative child entry (plain JS calling reference-child.ts `serve`); tests inject faults with it. */
   childUrl?: URL;
+  /** Nice steps the children take below this process (./child-priority.ts); default TRAPCHECK_CHILD_NICE, else 5. */
+  childNice?: number;
 }
 
 const CHILD_URL = new URL('./reference-child-entry.js', import.meta.url);
@@ -144,13 +147,13 @@ export class ProcessPool {
   private guard: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ProcessPoolOptions = {}) {
-    const { processes, maxProcessChunk, depth, childUrl, workerUrl, execArgv, ...pool } = options;
+    const { processes, maxProcessChunk, depth, childUrl, workerUrl, execArgv, childNice, ...pool } = options;
     this.execArgv = execArgv ?? CHILD_EXEC_ARGV;
     this.size = Math.max(1, processes ?? availableParallelism());
     this.maxChunk = maxProcessChunk ?? 64;
     this.depth = Math.max(1, depth ?? 2);
     this.childUrl = childUrl ?? CHILD_URL;
-    const childOptions: ChildPoolOptions = { ...pool, workers: pool.workers ?? 1 };
+    const childOptions: ChildPoolOptions = { ...pool, workers: pool.workers ?? 1, nice: childNice ?? childNiceSteps() };
     if (workerUrl) childOptions.workerUrl = workerUrl.href;
     this.childArgs = JSON.stringify(childOptions);
     // One child now, more as work needs them (grow): a replay or a small run pays one child's

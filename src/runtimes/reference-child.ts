@@ -10,6 +10,7 @@ import type { PoolCase, PoolOptions } from '../runtime/pool.ts';
 import { WorkerPool } from '../runtime/pool.ts';
 import type { PackedCases } from '../runtime/packed.ts';
 import { unpackChunk } from '../runtime/packed.ts';
+import { lowerOwnPriority } from './child-priority.ts';
 
 /** Parent → child. */
 export type ToChild = { t: 'run'; id: number; cases: PackedCases };
@@ -24,6 +25,8 @@ export type FromChild =
 /** Pool options as they cross the process boundary (argv[2], JSON): the worker entry as an href. */
 export interface ChildPoolOptions extends Omit<PoolOptions, 'workerUrl'> {
   workerUrl?: string;
+  /** Nice steps below the supervisor, taken before the pool starts its threads (./child-priority.ts). */
+  nice?: number;
 }
 
 export interface ChildHooks {
@@ -35,7 +38,8 @@ export function serve(hooks: ChildHooks = {}): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('runtimes/reference-child.ts must run in a forked process with an IPC channel');
   const raw = JSON.parse(process.argv[2] ?? '{}') as ChildPoolOptions;
-  const { workerUrl, ...rest } = raw;
+  const { workerUrl, nice, ...rest } = raw;
+  if (nice) lowerOwnPriority(nice);
   const options: PoolOptions = workerUrl === undefined ? rest : { ...rest, workerUrl: new URL(workerUrl) };
   const pool = new WorkerPool(options);
   const reply = (m: FromChild): void => {

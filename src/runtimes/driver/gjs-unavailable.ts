@@ -10,7 +10,10 @@ function unavailable(name: string): () => never {
 }
 
 export const readFileSync = unavailable('fs.readFileSync');
+export const readdirSync = unavailable('fs.readdirSync');
 export const availableParallelism = unavailable('os.availableParallelism');
+export const getPriority = unavailable('os.getPriority');
+export const setPriority = unavailable('os.setPriority');
 export const fork = unavailable('child_process.fork');
 export const Worker = unavailable('worker_threads.Worker');
 export default {};
