@@ -3,12 +3,14 @@
  * generates the cases the children execute (its generation worker is the pipeline's producer)
  * and judges what they return; when every core is busy, an even share left generation behind
  * the children it feeds, which then waited for work. Measured on 2 vCPUs (session 12,
- * `run --family core-traps --runs 40000`, alternating): children at nice +4 or +10 finished in
- * 3–20 % less wall time than at +0 (the README, "Measured"). Niceness only weighs who runs first
+ * `run --family core-traps --runs 40000`, alternating, 4 rounds): 15.0–15.9 s wall with the
+ * children at +5, 16.3–17.8 s level with the supervisor (+4 and +10, tried by hand, gave about
+ * the same as +5; README "Measured"). Niceness only weighs who runs first
  * when both want a core: an idle supervisor leaves the children every cycle, and it changes
  * timing, never an observation.
  *
- * `TRAPCHECK_CHILD_NICE` sets the steps (0 keeps the children at the supervisor's priority).
+ * `TRAPCHECK_CHILD_NICE` sets the steps (0 keeps the children at the supervisor's priority; like
+ * TRAPCHECK_PROCESSES, a value that is not an integer 0–19 leaves the default).
  */
 import { getPriority, setPriority } from 'node:os';
 import { readdirSync } from 'node:fs';
@@ -29,8 +31,8 @@ export function childNiceSteps(env: NodeJS.ProcessEnv = process.env): number {
  * the nice value the main thread now has; a system that refuses leaves it as it was.
  */
 export function lowerOwnPriority(steps: number): number {
-  const target = Math.min(19, getPriority() + steps);
   if (steps <= 0) return getPriority();
+  const target = Math.min(19, getPriority() + steps);
   let threads: string[] = [];
   try {
     threads = readdirSync('/proc/self/task');

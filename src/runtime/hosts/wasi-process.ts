@@ -64,8 +64,9 @@ export class WasiProcess {
     let r: unknown;
     try {
       // the spread by arity is written out here, not in a helper: one call level less keeps the
-      // guard and the JS-to-wasm call within what V8 inlines into a hot caller (bench/e2e: the
-      // guarded ÷ raw call ratio's median over 7 fresh processes 1.17× with a helper, ~1.12× without)
+      // guard and the JS-to-wasm call within what V8 inlines into a hot caller (guarded ÷ raw
+      // call time, bench/guard-ratio-child.ts, median over 7 fresh processes: 1.17× with the
+      // helper, 1.08–1.11× without, in three batches)
       switch (args.length) {
         case 0:
           r = fn();
