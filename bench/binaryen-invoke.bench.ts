@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './harness.ts';
+import { median } from './harness.ts';
 
 const ROUNDS = 3;
 
@@ -30,11 +31,6 @@ function child(mode: 'js' | 'wasm'): Promise<ChildResult> {
     });
   });
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 export default async function binaryenInvokeBench(): Promise<BenchRow[]> {
   const js: ChildResult[] = [];

@@ -33,7 +33,7 @@ import { WA } from '../src/runtime/wasm-api.ts';
 import { guardedInvokeTasks } from './invoke.bench.ts';
 import { startRawChild } from './raw-child.ts';
 import type { BenchRow } from './harness.ts';
-import { runGroup, runGroupRounds } from './harness.ts';
+import { median, runGroup, runGroupRounds } from './harness.ts';
 
 const BATCH = 2000;
 /** Cases the generation worker builds before any row is timed. */
@@ -82,9 +82,9 @@ async function guardedInvoke(): Promise<BenchRow[]> {
   if (keep() === 0.5) console.log('kept'); // keep results alive
   const paired: number[] = [];
   for (let i = 0; i < GUARD_PROCESSES; i++) paired.push(await pairedGuardRatio());
-  const median = [...paired].sort((a, b) => a - b)[GUARD_PROCESSES >> 1]!;
+  const guard = median(paired);
   return noted(rows, 'time').map((r, i) =>
-    i === 1 ? { ...r, note: `${median.toFixed(2)}× raw call time (adjacent pairs, median of ${GUARD_PROCESSES} fresh processes: ${paired.map((x) => x.toFixed(2)).join(', ')}); tinybench row after row: ${r.note}` } : r,
+    i === 1 ? { ...r, note: `${guard.toFixed(2)}× raw call time (adjacent pairs, median of ${GUARD_PROCESSES} fresh processes: ${paired.map((x) => x.toFixed(2)).join(', ')}); tinybench row after row: ${r.note}` } : r,
   );
 }
 

@@ -20,7 +20,7 @@ import binaryen from '../src/wasm/binaryen.ts';
 import { FAMILY_NAMES, generateCase } from '../generators/index.ts';
 import { buildModule } from '../src/wasm/builder.ts';
 import type { BenchRow } from './harness.ts';
-import { runGroup } from './harness.ts';
+import { median, runGroup } from './harness.ts';
 
 type Generate = (family: string, seed: number, index: number) => unknown;
 
@@ -61,11 +61,6 @@ function cpuMicros(): number {
   const u = process.cpuUsage();
   return u.user + u.system;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /**
  * This tree's generators against another checkout's, family by family (ratio = this ÷ baseline

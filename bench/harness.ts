@@ -49,6 +49,12 @@ export async function runGroup(
   return rows;
 }
 
+/** The median of `xs` (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 /**
  * `runGroup` `rounds` times in a row, each row reported with its median time and median ratio over
  * the rounds. For groups whose rows take seconds each (end-to-end runs): a shared 2-core machine
@@ -64,10 +70,6 @@ export async function runGroupRounds(
   const { rounds, ...perRound } = options;
   const passes: BenchRow[][] = [];
   for (let r = 0; r < rounds; r++) passes.push(await runGroup(group, tasks, perRound));
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   return passes[0]!.map((row, i) => {
     const meanNs = median(passes.map((p) => p[i]!.meanNs));
     const roundRatios = passes.map((p) => p[i]!.ratio ?? 1);

@@ -23,6 +23,7 @@ import { runSuite } from '../src/conformance/suite.ts';
 import { CHILD_EXEC_ARGV } from '../src/runtimes/process-pool.ts';
 import { explore, faultyRuntime, plantedCase, replaySchedule } from '../test/runtime/threads/planted-fault.ts';
 import type { BenchRow } from './harness.ts';
+import { median } from './harness.ts';
 
 const BATCH = 200;
 const CHILD_BATCH = 800;
@@ -31,10 +32,6 @@ const ROUNDS = 3;
 const CHILD_ROUNDS = 5;
 const LATENCY_RUNS = 200;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const real = (c: Case): Case => ({ ...c, tags: { ...c.tags, schedule: 'real' } });
 const cpuMs = (): number => {
   const u = process.cpuUsage();

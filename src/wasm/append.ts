@@ -8,7 +8,7 @@
 
 import { ByteParts } from './concat-bytes.ts';
 import { pushUleb, readU32, uleb } from './leb.ts';
-import { readSections, SECTION_ORDER } from './sections.ts';
+import { encodeName, readSections, SECTION_ORDER } from './sections.ts';
 
 export { sleb, uleb } from './leb.ts';
 
@@ -47,9 +47,8 @@ export interface SectionEdit {
   entries: Array<ArrayLike<number>>;
 }
 
-const utf8 = new TextEncoder();
-
-function encodeType([params, results]: [number[], number[]]): number[] {
+/** A function type: `0x60`, then the parameter and result value type codes, each a vector. */
+export function encodeType([params, results]: [number[], number[]]): number[] {
   const out = [0x60];
   pushUleb(out, params.length);
   for (const p of params) out.push(p);
@@ -59,9 +58,7 @@ function encodeType([params, results]: [number[], number[]]): number[] {
 }
 
 function encodeExport(e: Additions['exports'][number]): number[] {
-  const name = utf8.encode(e.name);
-  const out = uleb(name.length);
-  for (const b of name) out.push(b);
+  const out = encodeName(e.name);
   out.push(e.kind === 'func' ? 0x00 : 0x03);
   pushUleb(out, e.index);
   return out;

@@ -26,8 +26,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import type { ModuleLayout } from './layout.ts';
+import { funcImportsOf, readLayout } from './layout.ts';
 import type { FuncSig } from './signatures.ts';
-import { BypassUnavailable, encodeInvokeHelper, findSetThrew, importSignatures, rewriteForSharedState } from './binaryen-invoke-rewrite.ts';
+import { BypassUnavailable, encodeInvokeHelper, findSetThrew, rewriteForSharedState } from './binaryen-invoke-rewrite.ts';
 
 export type BypassStatus = { active: true; trampolines: number } | { active: false; reason: string };
 
@@ -69,9 +71,11 @@ function exceptionClasses(glueHead: string, base: string): string[] | undefined 
   return [base, ...subclasses];
 }
 
+let glue: string | undefined;
+
 /** binaryen's glue: the file `import 'binaryen'` loads from here. */
 function gluePath(): string {
-  return createRequire(import.meta.url).resolve('binaryen');
+  return (glue ??= createRequire(import.meta.url).resolve('binaryen'));
 }
 
 /**
@@ -84,8 +88,8 @@ function calledFromBinaryen(): boolean {
   Error.stackTraceLimit = 8;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
-  const glue = gluePath();
-  return stack.includes(glue) || stack.includes(pathToFileURL(glue).href);
+  const path = gluePath();
+  return stack.includes(path) || stack.includes(pathToFileURL(path).href);
 }
 
 /** The start of binaryen's glue (its classes are declared before the embedded module). */
@@ -105,8 +109,9 @@ interface Plan {
   throwSites: string[];
 }
 
-function plan(bytes: Uint8Array, env: Record<string, unknown>): Plan {
-  const sigs = importSignatures(bytes);
+function plan(layout: ModuleLayout, env: Record<string, unknown>): Plan {
+  // emscripten's one import module `a`: import names are unique
+  const sigs = new Map(funcImportsOf(layout).map((f) => [f.name, f.sig]));
   const trampolines = new Map<string, FuncSig>();
   let base: string | undefined;
   for (const [name, value] of Object.entries(env)) {
@@ -134,9 +139,10 @@ function bypass(bytes: Uint8Array, imports: Imports): { bytes: Uint8Array; impor
   const env = imports['a'];
   if (!env || Object.keys(imports).length !== 1) throw new BypassUnavailable('not emscripten\'s one import module `a`');
   if (!api.Tag || !api.Exception) throw new BypassUnavailable('this engine has no WebAssembly.Tag');
-  const { trampolines, throwSites } = plan(bytes, env);
-  const shared = rewriteForSharedState(bytes);
-  const setThrewExport = findSetThrew(bytes);
+  const layout = readLayout(bytes); // once: binaryen's module is ~10 MB
+  const { trampolines, throwSites } = plan(layout, env);
+  const shared = rewriteForSharedState(bytes, layout);
+  const setThrewExport = findSetThrew(bytes, layout);
   const table = new api.Table({ element: 'anyfunc', initial: shared.table.initial, ...(shared.table.maximum === undefined ? {} : { maximum: shared.table.maximum }) });
   const sp = new api.Global({ value: 'i32', mutable: true }, shared.stackPointerInit);
   const cxx = new api.Tag({ parameters: [] });

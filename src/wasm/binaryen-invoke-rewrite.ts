@@ -20,11 +20,13 @@
  * Anything unexpected throws a BypassUnavailable naming it; the caller then loads binaryen
  * unchanged (./binaryen-invoke-bypass.ts records why).
  */
+import { encodeType } from './append.ts';
 import { Reader } from './binary-reader.ts';
 import { concatBytes } from './concat-bytes.ts';
+import type { ModuleLayout } from './layout.ts';
 import { readLayout } from './layout.ts';
 import { readU32, uleb } from './leb.ts';
-import { readSections, SECTION_ORDER } from './sections.ts';
+import { encodeName, encodeSection, readSections, SECTION_ORDER } from './sections.ts';
 import type { FuncSig, SigType } from './signatures.ts';
 
 export class BypassUnavailable extends Error {
@@ -43,17 +45,8 @@ export interface SharedStateModule {
 
 const SECTION = { import: 2, table: 4, global: 6 } as const;
 
-function encodeString(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-}
-
-function section(id: number, contents: ArrayLike<number>): Uint8Array {
-  return concatBytes([[id, ...uleb(contents.length)], contents]);
-}
-
-export function rewriteForSharedState(bytes: Uint8Array): SharedStateModule {
-  const layout = readLayout(bytes);
+/** `layout`: the module's, when the caller has read it already (binaryen's is ~10 MB). */
+export function rewriteForSharedState(bytes: Uint8Array, layout: ModuleLayout = readLayout(bytes)): SharedStateModule {
   if (layout.imports.some((i) => i.kind === 'table' || i.kind === 'global')) throw new BypassUnavailable('binaryen already imports a table or global');
   const sections = readSections(bytes);
   const imports = sections.find((s) => s.id === SECTION.import);
@@ -81,14 +74,14 @@ export function rewriteForSharedState(bytes: Uint8Array): SharedStateModule {
   const restGlobals = bytes.subarray(g.pos, globals.end);
 
   const [importCount, importsAt] = imports ? readU32(bytes, imports.start) : [0, 0];
-  const importSection = section(
+  const importSection = encodeSection(
     SECTION.import,
     concatBytes([
       uleb(importCount + 2),
       imports ? bytes.subarray(importsAt, imports.end) : [],
-      [...encodeString('t'), ...encodeString('table'), 0x01],
+      [...encodeName('t'), ...encodeName('table'), 0x01],
       tableType,
-      [...encodeString('t'), ...encodeString('sp'), 0x03, 0x7f, 0x01],
+      [...encodeName('t'), ...encodeName('sp'), 0x03, 0x7f, 0x01],
     ]),
   );
   const parts: ArrayLike<number>[] = [bytes.subarray(0, 8)];
@@ -102,21 +95,10 @@ export function rewriteForSharedState(bytes: Uint8Array): SharedStateModule {
     }
     if (s.id === SECTION.import || s.id === SECTION.table) continue;
     if (s.id === SECTION.global) {
-      if (globalCount > 1) parts.push(section(SECTION.global, concatBytes([uleb(globalCount - 1), restGlobals])));
+      if (globalCount > 1) parts.push(encodeSection(SECTION.global, concatBytes([uleb(globalCount - 1), restGlobals])));
     } else parts.push(bytes.subarray(s.header, s.end));
   }
   return { bytes: concatBytes(parts), table: { initial, maximum }, stackPointerInit };
-}
-
-/** The function type of import `name` (module `a`: emscripten's one import module). */
-export function importSignatures(bytes: Uint8Array): Map<string, FuncSig> {
-  const layout = readLayout(bytes);
-  const out = new Map<string, FuncSig>();
-  layout.imports.forEach((imp, i) => {
-    const sig = layout.funcs[i];
-    if (imp.kind === 'func' && sig) out.set(imp.name, sig);
-  });
-  return out;
 }
 
 const VALTYPE: Partial<Record<SigType, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
@@ -134,7 +116,7 @@ function valtype(t: SigType): number {
 }
 
 function funcType(params: readonly SigType[], results: readonly SigType[]): number[] {
-  return [0x60, ...uleb(params.length), ...params.map(valtype), ...uleb(results.length), ...results.map(valtype)];
+  return encodeType([params.map(valtype), results.map(valtype)]);
 }
 
 /**
@@ -174,19 +156,19 @@ export function encodeInvokeHelper(trampolines: ReadonlyMap<string, FuncSig>, ta
   }
   const limits = table.maximum === undefined ? [0x00, ...uleb(table.initial)] : [0x01, ...uleb(table.initial), ...uleb(table.maximum)];
   const importEntries = [
-    [...encodeString('t'), ...encodeString('table'), 0x01, 0x70, ...limits],
-    [...encodeString('t'), ...encodeString('sp'), 0x03, 0x7f, 0x01],
-    [...encodeString('t'), ...encodeString('cxx'), 0x04, 0x00, 0x00],
-    [...encodeString('t'), ...encodeString('setThrew'), 0x00, 0x01],
+    [...encodeName('t'), ...encodeName('table'), 0x01, 0x70, ...limits],
+    [...encodeName('t'), ...encodeName('sp'), 0x03, 0x7f, 0x01],
+    [...encodeName('t'), ...encodeName('cxx'), 0x04, 0x00, 0x00],
+    [...encodeName('t'), ...encodeName('setThrew'), 0x00, 0x01],
   ];
   const vector = (entries: number[][]): number[] => [...uleb(entries.length), ...entries.flat()];
   return concatBytes([
     [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    section(1, vector(types)),
-    section(2, vector(importEntries)),
-    section(3, vector(funcs.map((f) => uleb(f.type)))),
-    section(7, vector(funcs.map((f, i) => [...encodeString(f.name), 0x00, ...uleb(i + 1)]))),
-    section(10, vector(funcs.map((f) => [...uleb(f.body.length), ...f.body]))),
+    encodeSection(1, vector(types)),
+    encodeSection(2, vector(importEntries)),
+    encodeSection(3, vector(funcs.map((f) => uleb(f.type)))),
+    encodeSection(7, vector(funcs.map((f, i) => [...encodeName(f.name), 0x00, ...uleb(i + 1)]))),
+    encodeSection(10, vector(funcs.map((f) => [...uleb(f.body.length), ...f.body]))),
   ]);
 }
 
@@ -194,8 +176,7 @@ export function encodeInvokeHelper(trampolines: ReadonlyMap<string, FuncSig>, ta
  * The export name of emscripten's setThrew: `(i32, i32) -> ()`, body
  * `if (__THREW__ == 0) { __threwValue = b; __THREW__ = a }` with __threwValue just after __THREW__.
  */
-export function findSetThrew(bytes: Uint8Array): string {
-  const layout = readLayout(bytes);
+export function findSetThrew(bytes: Uint8Array, layout: ModuleLayout = readLayout(bytes)): string {
   const importedFuncs = layout.imports.filter((i) => i.kind === 'func').length;
   const code = readSections(bytes).find((s) => s.id === 10);
   if (!code) throw new BypassUnavailable('no code section');

@@ -33,6 +33,20 @@ function memoryLimits(r: Reader): { is64: boolean } {
   return { is64 };
 }
 
+/** A function import with its type. */
+export interface FuncImport {
+  module: string;
+  name: string;
+  sig: FuncSig;
+}
+
+/** A module's function imports with their types, in import order (imports come first in the function index space). */
+export function funcImportsOf(layout: ModuleLayout): FuncImport[] {
+  const out: FuncImport[] = [];
+  for (const imp of layout.imports) if (imp.kind === 'func') out.push({ module: imp.module, name: imp.name, sig: layout.funcs[out.length]! });
+  return out;
+}
+
 /** Reads a module's index spaces. Throws SignatureError on a malformed binary. */
 export function readLayout(bytes: Uint8Array): ModuleLayout {
   if (bytes.length < 8 || bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d)

@@ -64,8 +64,19 @@ export function withEntries(contents: Uint8Array | undefined, entries: readonly 
   return [...uleb(count + entries.length), ...(contents ? contents.subarray(rest) : []), ...entries.flat()];
 }
 
-function encodeSection(id: number, contents: ArrayLike<number>): Uint8Array {
+/** A section: its id, the size of `contents`, then `contents`. */
+export function encodeSection(id: number, contents: ArrayLike<number>): Uint8Array {
   return concatBytes([[id, ...uleb(contents.length)], contents]);
+}
+
+const utf8 = new TextEncoder();
+
+/** A name as the binary format writes one (import, export and custom section names): its UTF-8 length, then its bytes. */
+export function encodeName(s: string): number[] {
+  const b = utf8.encode(s);
+  const out = uleb(b.length);
+  for (const x of b) out.push(x);
+  return out;
 }
 
 /** `bytes` with the contents of the (first) section `id` replaced by `contents`. */

@@ -23,7 +23,7 @@
 import { Reader } from '../../wasm/binary-reader.ts';
 import { CodeReader, readInstruction, readLocals } from '../../wasm/instructions.ts';
 import { readU32, uleb } from '../../wasm/leb.ts';
-import { isNameSection, readSections, SECTION_ORDER, withEntries } from '../../wasm/sections.ts';
+import { encodeName, isNameSection, readSections, SECTION_ORDER, withEntries } from '../../wasm/sections.ts';
 import { renumberedSection } from '../../runtimes/native/lower-renumber.ts';
 import { HOOK_MODULE } from './imports.ts';
 import type { SharedMemoryImport } from './prepare.ts';
@@ -56,13 +56,8 @@ const HOOKS: ReadonlyArray<[string, number[], number[]]> = [
 const [WAIT32, WAIT64, NOTIFY, POLL] = [0, 1, 2, 3];
 const THREAD_ENTRY = 'wasi_thread_start';
 
-const utf8 = new TextEncoder();
-const name = (s: string): number[] => {
-  const b = utf8.encode(s);
-  return [...uleb(b.length), ...b];
-};
 /** The hooks' import names, encoded once (TextEncoder costs µs per call, and every case needs them). */
-const HOOK_NAMES = HOOKS.map(([field]) => [...name(HOOK_MODULE), ...name(field)]);
+const HOOK_NAMES = HOOKS.map(([field]) => [...encodeName(HOOK_MODULE), ...encodeName(field)]);
 
 /** Param counts of the type section's function types (anything else: unsupported). */
 function readParamCounts(body: Uint8Array): number[] {

@@ -11,9 +11,8 @@ import { hookThreadsAtBytes } from './hook-bytes.ts';
 import { asyncifyHooked } from './sched/asyncify-hooked.ts';
 import type { WasmMemory, WasmModule } from '../wasm-api.ts';
 import { WA } from '../wasm-api.ts';
-import { readLayout } from '../../wasm/layout.ts';
-import type { FuncImport } from './sched/stack-switching.ts';
-import { funcImportsOf } from './sched/stack-switching.ts';
+import type { FuncImport } from '../../wasm/layout.ts';
+import { funcImportsOf, readLayout } from '../../wasm/layout.ts';
 
 export interface SharedMemoryImport {
   module: string;

@@ -23,7 +23,8 @@ import { JspiThread } from './jspi-thread.ts';
 import { DEADLOCK, LOOP_QUANTUM } from './scheduler.ts';
 import { HOOK_MODULE } from '../imports.ts';
 import { POLL_HOOK } from './hooks.ts';
-import type { FuncImport, StackSwitching, ThreadLink } from './stack-switching.ts';
+import type { FuncImport } from '../../../wasm/layout.ts';
+import type { StackSwitching, ThreadLink } from './stack-switching.ts';
 
 type Imports = Record<string, Record<string, unknown>>;
 

@@ -13,9 +13,8 @@
  */
 import type { RunnableCase } from '../../exec.ts';
 import type { FuncSig } from '../../../wasm/signatures.ts';
-import { readLayout } from '../../../wasm/layout.ts';
+import { funcImportsOf, readLayout } from '../../../wasm/layout.ts';
 import type { StackSwitching } from './stack-switching.ts';
-import { funcImportsOf } from './stack-switching.ts';
 
 const sameSig = (s: FuncSig | undefined, params: string[]): boolean => s !== undefined && s.results.length === 0 && s.params.length === params.length && s.params.every((p, i) => p === params[i]);
 

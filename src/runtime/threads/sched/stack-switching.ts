@@ -18,25 +18,11 @@
  * caller's stack, hooks reach the wrong thread, outcomes change). runtimes/process-pool.ts gives
  * the reference children both flags.
  */
-import type { ModuleLayout } from '../../../wasm/layout.ts';
-import type { FuncSig } from '../../../wasm/signatures.ts';
+import type { FuncImport } from '../../../wasm/layout.ts';
 import type { WasmModule } from '../../wasm-api.ts';
 import { WA } from '../../wasm-api.ts';
 import { jspiApi } from '../../hosts/jspi-api.ts';
 import { MAIN_SLOT, THREAD_SLOT, trampolineBytes, valueCode } from './jspi-trampoline.ts';
-
-export interface FuncImport {
-  module: string;
-  name: string;
-  sig: FuncSig;
-}
-
-/** A module's function imports with their types, in import order (imports come first in the function index space). */
-export function funcImportsOf(layout: ModuleLayout): FuncImport[] {
-  const out: FuncImport[] = [];
-  for (const imp of layout.imports) if (imp.kind === 'func') out.push({ module: imp.module, name: imp.name, sig: layout.funcs[out.length]! });
-  return out;
-}
 
 type Imports = Record<string, Record<string, unknown>>;
 type Fn = (...a: never[]) => unknown;
