@@ -29,6 +29,11 @@ const TRUNC_EDGES: Record<string, { max: [number, bigint]; min: [number, bigint]
 };
 
 const fconst = (m: BModule, from: 'f32' | 'f64', x: number): Expr => (from === 'f32' ? m.f32.const(x) : m.f64.const(x));
+
+/** The bits of the canonical NaN of `type`, with the sign bit when `negative`. */
+export function canonicalNan(type: 'f32' | 'f64', negative: boolean): bigint {
+  return type === 'f32' ? (negative ? 0xffc00000n : 0x7fc00000n) : negative ? 0xfff8000000000000n : 0x7ff8000000000000n;
+}
 const truncFn = (m: BModule, op: TruncOp, sat: boolean): ((x: Expr) => Expr) =>
   (m[op.to] as unknown as UnOps)[`trunc_${op.signed ? 's' : 'u'}${sat ? '_sat' : ''}`]![op.from]!;
 
@@ -106,16 +111,18 @@ function controlsOf(op: TruncOp): ControlDef[] {
       // its details are every saturating conversion's: 8 controls share them
       weight: 2,
       build: ({ m, detail, p }) => {
+        // NaNs by their bits: a JS NaN's sign is not the program's to choose (V8 gave `-NaN` the
+        // sign bit in its interpreter and dropped it in optimised code, so '-nan' built a
+        // positive NaN once the build was hot, and the bytes of a case depended on what ran before)
+        if (detail === 'nan' || detail === '-nan') return { expr: truncFn(m, op, true)(floatBits(m, op.from, canonicalNan(op.from, detail === '-nan'))), value: intValue(op.to, 0n) };
         const far = op.from === 'f32' ? 3.4028234663852886e38 : 1e300;
         const inputs: Record<string, number> = {
-          nan: NaN,
-          '-nan': -NaN,
           inf: Infinity,
           '-inf': -Infinity,
           above: p.a & 1 ? far : 2 ** (op.signed ? bits - 1 : bits),
           below: p.a & 1 ? -far : op.signed ? -(2 ** bits) : -1,
         };
-        const expected = detail === 'nan' || detail === '-nan' ? 0n : detail === 'inf' || detail === 'above' ? max : min;
+        const expected = detail === 'inf' || detail === 'above' ? max : min;
         return { expr: truncFn(m, op, true)(fconst(m, op.from, inputs[detail]!)), value: intValue(op.to, expected) };
       },
     },

@@ -1,7 +1,7 @@
 /**
  * The generation pool (src/cli/generation-pool.ts) hands back exactly the cases inline generation
  * builds, in job order: what `run` and `fuzz` judge and report must not depend on whether the
- * cases came through the pool's worker (structured clone, transferred module bytes) or not.
+ * cases came through the pool's worker (packed as JSON plus module bytes) or not.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../src/case.ts';
@@ -9,8 +9,16 @@ import type { GenerationJob } from '../../src/cli/generation-pool.ts';
 import { GenerationPool } from '../../src/cli/generation-pool.ts';
 import { FAMILY_NAMES, generateCase } from '../../generators/index.ts';
 
-/** A case as reports and case files see it: JSON, with module bytes as hex. */
-const asJson = (c: Case): string => JSON.stringify(c, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+/**
+ * A case as JSON, with module bytes as hex, and every value JSON would drop or change (undefined,
+ * NaN, ±Infinity, a bigint) spelled out: those must survive the pool as they are, or fail here.
+ */
+const asJson = (c: Case): string =>
+  JSON.stringify(c, (_k, v: unknown) => {
+    if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+    if (v === undefined || typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v))) return `<${typeof v} ${String(v)}>`;
+    return v;
+  });
 
 describe('GenerationPool', () => {
   // a chunk that does not divide the job list: the last request is a partial one
@@ -18,7 +26,7 @@ describe('GenerationPool', () => {
   afterAll(() => pool.close());
 
   it('gives every family’s cases as inline generation does, in job order', async () => {
-    const jobs: GenerationJob[] = FAMILY_NAMES.flatMap((f) => Array.from({ length: 12 }, (_, i): GenerationJob => [f, 3, i]));
+    const jobs: GenerationJob[] = FAMILY_NAMES.flatMap((f) => Array.from({ length: 40 }, (_, i): GenerationJob => [f, 3, i]));
     const got: Case[] = [];
     for await (const c of pool.generate(jobs)) got.push(c);
     expect(got).toHaveLength(jobs.length);
