@@ -16,6 +16,9 @@
  * scaled 1.0×), and two processes gave 0.83–1.07× one in the bench itself. This row is the ceiling
  * for any 2-core pipeline; each trapcheck row's note gives its share of it.
  *
+ * A last row times generation alone (the generation worker, its cases received and dropped): the
+ * first trapcheck row shares these cores with it, so its cases/s bound that row's.
+ *
  * Plus the guarded invoke: `CaseRun.callGuarded` (what every invoke step goes through) against a
  * raw call of the same export, as bench/invoke.bench.ts defines them; its note gives call time ÷
  * raw call time, measured in adjacent pairs in fresh processes (bench/guard-ratio-child.ts), and
@@ -115,6 +118,9 @@ export default async function e2e(): Promise<BenchRow[]> {
     }
   };
   const rawModules = pregenerated.map((c) => c.modules[0]!.bytes);
+  const generateOnly = async (): Promise<void> => {
+    for await (const c of generation.generate(jobs(seed++))) if (c.modules.length === 0) throw new Error(`${c.id}: no module`);
+  };
   const rawChild = await startRawChild(rawModules);
   const rawChild2 = await startRawChild(rawModules);
   Error.stackTraceLimit = 0;
@@ -129,6 +135,9 @@ export default async function e2e(): Promise<BenchRow[]> {
         { name: `trapcheck: generate+execute+judge (processes: ${processes})`, fn: async () => runSuite(generation.generate(jobs(seed++)), [runtime]), opsPerCall: BATCH },
         { name: `trapcheck: execute+judge (pre-generated, processes: ${processes})`, fn: async () => runSuite(pregenerated, [runtime]), opsPerCall: BATCH },
         { name: 'trapcheck: generate+execute+judge (in-process pool, processes: 0)', fn: async () => runSuite(generation.generate(jobs(seed++)), [inProcess]), opsPerCall: BATCH },
+        // What generation alone gives, nothing executed: generate+execute+judge shares these cores
+        // with it, so this is a ceiling for the first trapcheck row, whatever execution costs.
+        { name: 'generation alone: the generation worker feeding no runtime (a ceiling for generate+execute+judge)', fn: generateOnly, opsPerCall: BATCH },
       ],
       // one operation is 2,000 cases (~1 s): 4 samples per row and round, 3 rounds (median; see runGroupRounds)
       { time: 2000, warmupTime: 500, iterations: 4, rounds: 3 },

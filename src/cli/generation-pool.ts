@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Case } from '../case.ts';
+import { unpackChunk } from '../runtime/packed.ts';
 
 export type GenerationJob = readonly [family: string, seed: number, index: number];
 
@@ -17,7 +18,10 @@ export interface GenerationRequest {
   jobs: GenerationJob[];
 }
 
-export type GenerationReply = { id: number; cases: Case[]; error?: undefined } | { id: number; error: string; cases?: undefined };
+/** The cases of a request as `packCases` packs them (budgets beside the bytes: Infinity is no JSON), or the generator's error. */
+export type GenerationReply =
+  | { id: number; packed: Uint8Array; timeouts: Array<number | undefined>; error?: undefined }
+  | { id: number; error: string; packed?: undefined };
 
 const ENTRY = new URL('./generation-worker-entry.js', import.meta.url);
 
@@ -56,7 +60,7 @@ export class GenerationPool {
     if (!p) return;
     this.pending.delete(reply.id);
     if (reply.error !== undefined) p.reject(new Error(`generation failed: ${reply.error}`));
-    else p.resolve(reply.cases);
+    else p.resolve(unpackChunk<Case>({ bytes: reply.packed, timeouts: reply.timeouts, threads: false }));
   }
 
   private failAll(e: Error): void {

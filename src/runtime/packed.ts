@@ -1,7 +1,7 @@
 /**
  * A chunk of cases as one buffer: the form in which cases cross from the supervisor to a child
- * process's worker. The chunk is serialised once where it is made and parsed once where it
- * runs; the child's main thread, which only supervises, forwards the bytes and never rebuilds
+ * process's worker, and from a generation worker to the supervisor (src/cli/generation-pool.ts).
+ * The chunk is serialised once where it is made and parsed once where it runs; the child's main thread, which only supervises, forwards the bytes and never rebuilds
  * the cases (deserialising and structured-cloning them there cost more than the supervision).
  *
  * JSON plus the module bytes: apart from its bytes a case is JSON by design (it is saved and
@@ -49,10 +49,11 @@ export function packCases(cases: readonly PackableCase[]): PackedCases {
     if (c.threads && c.schedule === 'real') threads = true; // only `--threads real` spawns onto thread workers
     timeouts.push(c.timeoutMs);
     const { timeoutMs: _budget, ...rest } = c;
+    // a module's other fields (a generated case's `wat`, `file`) travel in the JSON beside its reference
     const modules = c.modules.map((m): { bytes: ModuleRef } => {
       blobs.push(m.bytes);
       blobBytes += m.bytes.byteLength;
-      return { bytes: [blobBytes - m.bytes.byteLength, m.bytes.byteLength] };
+      return { ...m, bytes: [blobBytes - m.bytes.byteLength, m.bytes.byteLength] };
     });
     return { ...rest, modules };
   });

@@ -11,12 +11,13 @@ import { FAMILY_NAMES, generateCase } from '../../generators/index.ts';
 
 /**
  * A case as JSON, with module bytes as hex, and every value JSON would drop or change (undefined,
- * NaN, ±Infinity, a bigint) spelled out: those must survive the pool as they are, or fail here.
+ * NaN, ±Infinity, -0, a bigint) spelled out: those must survive the pool as they are, or fail here.
  */
 const asJson = (c: Case): string =>
   JSON.stringify(c, (_k, v: unknown) => {
     if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
     if (v === undefined || typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v))) return `<${typeof v} ${String(v)}>`;
+    if (Object.is(v, -0)) return '<number -0>';
     return v;
   });
 
