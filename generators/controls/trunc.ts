@@ -31,7 +31,7 @@ const TRUNC_EDGES: Record<string, { max: [number, bigint]; min: [number, bigint]
 const fconst = (m: BModule, from: 'f32' | 'f64', x: number): Expr => (from === 'f32' ? m.f32.const(x) : m.f64.const(x));
 
 /** The bits of the canonical NaN of `type`, with the sign bit when `negative`. */
-export function canonicalNan(type: 'f32' | 'f64', negative: boolean): bigint {
+function canonicalNan(type: 'f32' | 'f64', negative: boolean): bigint {
   return type === 'f32' ? (negative ? 0xffc00000n : 0x7fc00000n) : negative ? 0xfff8000000000000n : 0x7ff8000000000000n;
 }
 const truncFn = (m: BModule, op: TruncOp, sat: boolean): ((x: Expr) => Expr) =>
@@ -114,7 +114,10 @@ function controlsOf(op: TruncOp): ControlDef[] {
         // NaNs by their bits: a JS NaN's sign is not the program's to choose (V8 gave `-NaN` the
         // sign bit in its interpreter and dropped it in optimised code, so '-nan' built a
         // positive NaN once the build was hot, and the bytes of a case depended on what ran before)
-        if (detail === 'nan' || detail === '-nan') return { expr: truncFn(m, op, true)(floatBits(m, op.from, canonicalNan(op.from, detail === '-nan'))), value: intValue(op.to, 0n) };
+        if (detail === 'nan' || detail === '-nan') {
+          const nan = floatBits(m, op.from, canonicalNan(op.from, detail === '-nan'));
+          return { expr: truncFn(m, op, true)(nan), value: intValue(op.to, 0n) };
+        }
         const far = op.from === 'f32' ? 3.4028234663852886e38 : 1e300;
         const inputs: Record<string, number> = {
           inf: Infinity,

@@ -1,8 +1,9 @@
 /**
  * A chunk of cases as one buffer: the form in which cases cross from the supervisor to a child
  * process's worker, and from a generation worker to the supervisor (src/cli/generation-pool.ts).
- * The chunk is serialised once where it is made and parsed once where it runs; the child's main thread, which only supervises, forwards the bytes and never rebuilds
- * the cases (deserialising and structured-cloning them there cost more than the supervision).
+ * The chunk is serialised once where it is made and parsed once where it runs; the child's main
+ * thread, which only supervises, forwards the bytes and never rebuilds the cases (deserialising
+ * and structured-cloning them there cost more than the supervision).
  *
  * JSON plus the module bytes: apart from its bytes a case is JSON by design (it is saved and
  * replayed as JSON), and JSON packs and unpacks ~3× faster than V8's value serialiser, which
