@@ -20,7 +20,7 @@
  * Anything unexpected throws a BypassUnavailable naming it; the caller then loads binaryen
  * unchanged (./binaryen-invoke-bypass.ts records why).
  */
-import { encodeType } from './append.ts';
+import { encodeType, VALTYPE } from './append.ts';
 import { Reader } from './binary-reader.ts';
 import { concatBytes } from './concat-bytes.ts';
 import type { ModuleLayout } from './layout.ts';
@@ -44,6 +44,11 @@ export interface SharedStateModule {
 }
 
 const SECTION = { import: 2, table: 4, global: 6 } as const;
+
+/** An import from `t` (the state binaryen's module and the helper share): its name, then its descriptor. */
+const sharedImport = (name: string, descriptor: ArrayLike<number>): number[] => [...encodeName('t'), ...encodeName(name), ...Array.from(descriptor)];
+/** The stack pointer's descriptor: a mutable i32 global. */
+const STACK_POINTER = [0x03, 0x7f, 0x01];
 
 /** `layout`: the module's, when the caller has read it already (binaryen's is ~10 MB). */
 export function rewriteForSharedState(bytes: Uint8Array, layout: ModuleLayout = readLayout(bytes)): SharedStateModule {
@@ -79,9 +84,8 @@ export function rewriteForSharedState(bytes: Uint8Array, layout: ModuleLayout = 
     concatBytes([
       uleb(importCount + 2),
       imports ? bytes.subarray(importsAt, imports.end) : [],
-      [...encodeName('t'), ...encodeName('table'), 0x01],
-      tableType,
-      [...encodeName('t'), ...encodeName('sp'), 0x03, 0x7f, 0x01],
+      sharedImport('table', [0x01, ...tableType]),
+      sharedImport('sp', STACK_POINTER),
     ]),
   );
   const parts: ArrayLike<number>[] = [bytes.subarray(0, 8)];
@@ -101,7 +105,6 @@ export function rewriteForSharedState(bytes: Uint8Array, layout: ModuleLayout = 
   return { bytes: concatBytes(parts), table: { initial, maximum }, stackPointerInit };
 }
 
-const VALTYPE: Partial<Record<SigType, number>> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 const ZERO: Partial<Record<SigType, number[]>> = {
   i32: [0x41, 0x00],
   i64: [0x42, 0x00],
@@ -110,7 +113,7 @@ const ZERO: Partial<Record<SigType, number[]>> = {
 };
 
 function valtype(t: SigType): number {
-  const code = VALTYPE[t];
+  const code = (VALTYPE as Partial<Record<SigType, number>>)[t];
   if (code === undefined) throw new BypassUnavailable(`trampoline value type ${t}`);
   return code;
 }
@@ -156,10 +159,10 @@ export function encodeInvokeHelper(trampolines: ReadonlyMap<string, FuncSig>, ta
   }
   const limits = table.maximum === undefined ? [0x00, ...uleb(table.initial)] : [0x01, ...uleb(table.initial), ...uleb(table.maximum)];
   const importEntries = [
-    [...encodeName('t'), ...encodeName('table'), 0x01, 0x70, ...limits],
-    [...encodeName('t'), ...encodeName('sp'), 0x03, 0x7f, 0x01],
-    [...encodeName('t'), ...encodeName('cxx'), 0x04, 0x00, 0x00],
-    [...encodeName('t'), ...encodeName('setThrew'), 0x00, 0x01],
+    sharedImport('table', [0x01, 0x70, ...limits]),
+    sharedImport('sp', STACK_POINTER),
+    sharedImport('cxx', [0x04, 0x00, 0x00]),
+    sharedImport('setThrew', [0x00, 0x01]),
   ];
   const vector = (entries: number[][]): number[] => [...uleb(entries.length), ...entries.flat()];
   return concatBytes([
