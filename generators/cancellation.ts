@@ -178,7 +178,8 @@ export const cancellationArbitrary: fc.Arbitrary<CancellationParams> = fc.record
 export const cancellation: Family<CancellationParams> = {
   name: NAME,
   // 2: `run`'s body sits inside a transparent context (its fuel charges modelled exactly); budgets also run out inside it
-  version: 2,
+  // 3: contexts drawn by generators/contexts/draw.ts (same shapes, other draws for a seed)
+  version: 3,
   description:
     'Async core calls paused at the k-th suspension, in a blocking host call, at a fuel budget (also inside a loop-free call tree), before entry, ' +
     'cancelled or resumed, cancelled after return; calls after a trap (K1) and after running out of fuel (K2). ' +

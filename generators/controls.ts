@@ -155,7 +155,8 @@ function valueDeclares(): Record<string, string[]> {
 export const controls: Family<ControlParams> = {
   name: NAME,
   // 2: contexts around `run`, interesting operands (division, shifts, truncation, boundary addresses)
-  version: 2,
+  // 3: contexts drawn by generators/contexts/draw.ts (same shapes, other draws for a seed)
+  version: 3,
   description:
     'Boundary cases that must not trap, with exact results: rem_s(MIN,-1), division and shifts over interesting operands, edge truncations and ' +
     'trunc_sat over interesting float bits, last in-bounds and boundary accesses, zero-length bulk ops at the end, memory.grow past max, ' +

@@ -86,7 +86,8 @@ const DRAWN_BOUNDARY = BOUNDARY_CLASSES.filter((c) => c !== 'interior');
 
 export const coreTraps: Family<CoreTrapParams> = {
   name: NAME,
-  version: 2,
+  // 3: contexts drawn by generators/contexts/draw.ts (same shapes, other draws for a seed)
+  version: 3,
   description:
     'Every trap kind V8 raises (unreachable, division, truncation, OOB memory/table, call_indirect, stack, atomics), ' +
     'placed at random depth in blocks, loops, if/else and br_table arms, direct and indirect calls, after tracked side effects, ' +

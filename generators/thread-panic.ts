@@ -163,7 +163,8 @@ export const threadPanic: Family<ThreadPanicParams> = {
   name: NAME,
   // 2: the shared memory is exported as `memory` (the WASI ABI)
   // 3: sites inside transparent contexts; interesting trap operands and exit codes
-  version: 3,
+  // 4: contexts drawn by generators/contexts/draw.ts (same shapes, other draws for a seed)
+  version: 4,
   description:
     'wasi-threads processes: one terminator (a trap or proc_exit) in main or a spawned thread while the others wait, join, ' +
     'spin, sleep, block on stdin or have finished; plus clean joins (exit 0), spawn failures past the thread limit and deadlocks. ' +

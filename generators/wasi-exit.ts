@@ -237,7 +237,8 @@ export const wasiExitArbitrary: fc.Arbitrary<WasiExitParams> = fc.record({
 export const wasiExit: Family<WasiExitParams> = {
   name: NAME,
   // 3: the exiting function inside a context and with results; buffers anywhere in memory; u32 edge codes
-  version: 3,
+  // 4: contexts drawn by generators/contexts/draw.ts (same shapes, other draws for a seed)
+  version: 4,
   description:
     'WASI commands that exit via proc_exit from _start, a nested chain, the start section, an export, or return from _start; ' +
     'with stdout/stderr written before the exit from buffers anywhere in memory; codes 0, 1, 2..125, the contested ≥126 and the u32 edges; ' +

@@ -220,3 +220,16 @@ export function readTableType(r: Reader): void {
   readLimits(r);
 }
 
+/** Skips an import's description of `kind` (already read): type index, table type, limits, global type or tag. */
+export function skipImportDescription(r: Reader, kind: number): void {
+  if (kind === 0x00) r.u32();
+  else if (kind === 0x01) readTableType(r);
+  else if (kind === 0x02) readLimits(r);
+  else if (kind === 0x03) {
+    readValType(r);
+    r.byte();
+  } else if (kind === 0x04) {
+    r.byte();
+    r.u32();
+  } else throw new SignatureError(`unknown import kind 0x${kind.toString(16)}`);
+}

@@ -16,14 +16,13 @@
  * to leave the body's results on the stack unchanged.
  */
 import type { NewFunction } from './append.ts';
-import { additionEdits, editSections } from './append.ts';
-import { Reader } from './binary-reader.ts';
-import { ByteParts } from './concat-bytes.ts';
+import { Reader, readSubType, SignatureError, skipImportDescription } from './binary-reader.ts';
+import { BodyAdditions } from './body-additions.ts';
+import { ByteWriter } from './byte-writer.ts';
 import { branchDepths, CodeReader, isBranch, opensLabel, readInstruction, readLocals } from './instructions.ts';
-import { readLayout } from './layout.ts';
-import { pushUleb, readU32, uleb } from './leb.ts';
-import { readSections } from './sections.ts';
-import type { SigType } from './signatures.ts';
+import type { Section } from './sections.ts';
+import { readSections, SECTION_ORDER } from './sections.ts';
+import type { FuncSig, SigType } from './signatures.ts';
 
 /** What a context needs to know about the function it wraps and the module's index spaces. */
 export interface FunctionShape {
@@ -67,19 +66,25 @@ export class WrapError extends Error {
   override name = 'WrapError';
 }
 
+/** Byte offsets of one code entry. */
 interface CodeEntry {
-  /** Byte offset of the entry's size prefix. */
+  /** The entry's size prefix. */
   header: number;
-  /** Byte offsets of the entry's body (locals vector then code), without its size prefix. */
+  /** The entry's body (locals vector then code), without its size prefix. */
   start: number;
   end: number;
 }
 
+/** Scratch writers: a wrap is synchronous and never nested, so one set serves every wrap. */
+const moduleOut = new ByteWriter(1024);
+const sectionOut = new ByteWriter(512);
+const entryOut = new ByteWriter(512);
+
 /**
  * The body's code (after its locals) with every branch to the function's label deepened by
- * `extra`, without its final `end`: runs of unchanged instructions as slices of `bytes`.
+ * `extra`, without its final `end`: runs of unchanged instructions copied as they are.
  */
-function retargetedCode(bytes: Uint8Array, start: number, end: number, extra: number, out: ByteParts): void {
+function retargetedCode(bytes: Uint8Array, start: number, end: number, extra: number, out: ByteWriter): void {
   let nesting = 0;
   let run = start;
   const r = new CodeReader(bytes, start, end);
@@ -87,7 +92,7 @@ function retargetedCode(bytes: Uint8Array, start: number, end: number, extra: nu
     const ins = readInstruction(r);
     if (ins.op === 0x0b && nesting === 0) {
       if (ins.end !== end) throw new WrapError(`the function's end at byte ${ins.start} is not its last instruction`);
-      out.add(bytes.subarray(run, ins.start));
+      out.slice(bytes, run, ins.start);
       return;
     }
     if (opensLabel(ins.op)) nesting++;
@@ -95,122 +100,188 @@ function retargetedCode(bytes: Uint8Array, start: number, end: number, extra: nu
     if (!isBranch(ins.op)) continue;
     // every branch is re-encoded (as it always was), its depths minimal whether or not they change
     const depths = branchDepths(bytes, ins);
-    out.add(bytes.subarray(run, ins.start));
+    out.slice(bytes, run, ins.start);
     run = ins.end;
-    const branch = [ins.op];
-    if (ins.op === 0x0e) pushUleb(branch, depths.length - 1);
-    for (const d of depths) pushUleb(branch, d === nesting ? d + extra : d);
-    out.add(branch);
+    out.byte(ins.op);
+    if (ins.op === 0x0e) out.uleb(depths.length - 1);
+    for (const d of depths) out.uleb(d === nesting ? d + extra : d);
   }
   throw new WrapError('the function body has no final end');
 }
 
 /**
  * Defined function `funcIndex` of a module, read once: its shape (what a context is encoded
- * against) and where its code entry is (what `wrap` rewrites). `describeFunction` and `wrapBody`
- * each read one; a caller doing both shares it.
+ * against) and where its code entry is (what `wrap` rewrites). Only what those two need is read:
+ * the type section's entries, how many functions and tables are imported (names skipped, not
+ * decoded), the function's type index, the table count and the code entries up to the function's.
  */
 export class FunctionSite {
   readonly shape: FunctionShape;
-  private readonly entries: CodeEntry[];
-  private readonly code: { start: number; end: number };
+  private readonly sections: Section[];
+  /** The code section, its entry count and where its first entry starts. */
+  private readonly code: { count: number; first: number; end: number };
   private readonly target: CodeEntry;
 
   constructor(
     readonly bytes: Uint8Array,
     funcIndex: number,
   ) {
-    const layout = readLayout(bytes);
+    if (bytes.length < 8 || bytes[0] !== 0x00 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new SignatureError('not a wasm binary (bad magic)');
+    this.sections = readSections(bytes);
+    const types: Array<FuncSig | undefined> = [];
     let imported = 0;
     let importedTables = 0;
-    for (const i of layout.imports) {
-      if (i.kind === 'func') imported++;
-      else if (i.kind === 'table') importedTables++;
+    let definedTypes: number[] = [];
+    let tableCount = 0;
+    let code: Section | undefined;
+    for (const s of this.sections) {
+      const r = new Reader(bytes, s.start, s.end);
+      if (s.id === 1) readTypeSection(r, types);
+      else if (s.id === 2) {
+        const counts = countImports(r);
+        imported = counts.funcs;
+        importedTables = counts.tables;
+      }
+      else if (s.id === 3) {
+        definedTypes = [];
+        for (let n = r.u32(); n > 0; n--) definedTypes.push(r.u32());
+      } else if (s.id === 4) tableCount = r.u32();
+      else if (s.id === 10) code = s;
     }
-    const sig = layout.funcs[funcIndex];
-    if (funcIndex < imported || !sig) throw new WrapError(`function ${funcIndex} is not a defined function (${imported} imported, ${layout.funcs.length} in all)`);
-    const sections = readSections(bytes);
-    const code = sections.find((s) => s.id === 10);
+    const funcs = imported + definedTypes.length;
+    const sig = funcIndex >= imported ? types[definedTypes[funcIndex - imported]!] : undefined;
+    if (!sig) throw new WrapError(`function ${funcIndex} is not a defined function (${imported} imported, ${funcs} in all)`);
     if (!code) throw new WrapError('the module has no code section');
-    this.code = code;
-    this.entries = codeEntries(bytes, code);
-    const target = this.entries[funcIndex - imported];
+    const r = new Reader(bytes, code.start, code.end);
+    const count = r.u32();
+    this.code = { count, first: r.pos, end: code.end };
+    const target = codeEntry(r, count, funcIndex - imported);
     if (!target) throw new WrapError(`function ${funcIndex} has no code entry`);
     this.target = target;
     const { declared } = readLocals(new Reader(bytes, target.start, target.end));
-    const tables = sections.find((s) => s.id === 4);
     this.shape = {
       index: funcIndex,
       params: sig.params,
       results: sig.results,
       localCount: sig.params.length + declared,
-      typeCount: layout.typeCount,
-      funcCount: layout.funcs.length,
-      tableCount: importedTables + (tables ? readU32(bytes, tables.start)[0] : 0),
+      typeCount: types.length,
+      funcCount: funcs,
+      tableCount: importedTables + tableCount,
     };
   }
 
   /** The function's code entry (size prefix included) with its body inside `ctx`. */
-  private wrappedEntry(ctx: BodyContext): ByteParts {
+  private wrappedEntry(ctx: BodyContext, out: ByteWriter): void {
     const { bytes, target } = this;
     const r = new Reader(bytes, target.start, target.end);
     const { groups } = readLocals(r);
     const codeStart = r.pos;
     const groupsStart = new Reader(bytes, target.start, target.end);
     groupsStart.u32();
-    const body = new ByteParts();
-    body.add(uleb(groups + ctx.locals.length));
-    body.add(bytes.subarray(groupsStart.pos, codeStart));
-    const open: number[] = [];
-    for (const t of ctx.locals) open.push(1, t);
-    for (const b of ctx.prefix) open.push(b);
-    open.push(0x02);
-    for (const b of ctx.bodyType) open.push(b);
-    body.add(open);
+    const body = entryOut.reset();
+    body.uleb(groups + ctx.locals.length);
+    body.slice(bytes, groupsStart.pos, codeStart);
+    for (const t of ctx.locals) {
+      body.byte(1);
+      body.byte(t);
+    }
+    body.list(ctx.prefix);
+    body.byte(0x02);
+    body.list(ctx.bodyType);
     // the body's own label is one more level around its code
     retargetedCode(bytes, codeStart, target.end, ctx.escape === 'body' ? 0 : ctx.labels + 1, body);
-    const close = [0x0b];
-    for (const b of ctx.suffix) close.push(b);
-    close.push(0x0b);
-    body.add(close);
-    const entry = new ByteParts();
-    entry.add(uleb(body.length));
-    for (const p of body.list) entry.add(p);
-    return entry;
+    body.byte(0x0b);
+    body.list(ctx.suffix);
+    body.byte(0x0b);
+    out.sized(body);
   }
 
-  /** The module with the function's body wrapped in `ctx` and the context's additions appended, in one pass. */
+  /**
+   * The module with the function's body wrapped in `ctx` and the context's additions appended,
+   * written in one pass. Every section is written anew with its size encoded minimally; a section
+   * that gains entries and is missing is created in its place (src/wasm/append.ts's editSections
+   * does the same for any additions: test/wasm/wrap-body.test.ts checks the two agree).
+   */
   wrap(ctx: BodyContext): Uint8Array {
-    const { bytes, entries, code, target } = this;
-    const contents = new ByteParts();
-    contents.add(bytes.subarray(entries[0]!.header, target.header));
-    for (const p of this.wrappedEntry(ctx).list) contents.add(p);
-    contents.add(bytes.subarray(target.end, code.end));
-    const edits = additionEdits({ types: ctx.types, functions: ctx.functions, globals: [], exports: [] });
-    edits.set(10, { replace: { count: entries.length, parts: contents.list }, entries: edits.get(10)?.entries ?? [] });
-    if (ctx.table && ctx.table.length > 0) {
-      const tableIndex = this.shape.tableCount;
-      const n = uleb(ctx.table.length);
-      edits.set(4, { entries: [[0x70, 0x01, ...n, ...n]] });
-      const offset = [0x41, 0x00, 0x0b];
-      const funcs = [...n, ...ctx.table.flatMap((f) => uleb(f))];
-      // flag 0 (table 0, MVP encoding) when the table is the module's first; else flag 2 (explicit table, funcref)
-      edits.set(9, { entries: [tableIndex === 0 ? [0x00, ...offset, ...funcs] : [0x02, ...uleb(tableIndex), ...offset, 0x00, ...funcs]] });
+    const { bytes } = this;
+    const additions = new BodyAdditions(ctx, this.shape.tableCount);
+    const out = moduleOut.reset();
+    out.slice(bytes, 0, 8);
+    const written = new Set<number>();
+    const section = (id: number, existing?: Section): void => {
+      written.add(id);
+      const contents = sectionOut.reset();
+      if (id === 10) {
+        const { code, target } = this;
+        contents.uleb(code.count + additions.count(10));
+        contents.slice(bytes, code.first, target.header);
+        this.wrappedEntry(ctx, contents);
+        contents.slice(bytes, target.end, code.end);
+      } else if (existing) {
+        const r = new Reader(bytes, existing.start, existing.end);
+        contents.uleb(r.u32() + additions.count(id));
+        contents.slice(bytes, r.pos, existing.end);
+      } else contents.uleb(additions.count(id));
+      additions.write(id, contents);
+      out.byte(id);
+      out.sized(contents);
+    };
+    /** Sections ordered before `rank` that gain entries but were not in the module. */
+    const createBefore = (rank: number): void => {
+      for (let i = 0; i < rank && i < SECTION_ORDER.length; i++) {
+        const id = SECTION_ORDER[i]!;
+        if (written.has(id)) continue;
+        if (additions.count(id) > 0) section(id);
+        written.add(id);
+      }
+    };
+    for (const s of this.sections) {
+      if (s.id !== 0) createBefore(SECTION_ORDER.indexOf(s.id));
+      if (s.id !== 0 && !written.has(s.id) && (s.id === 10 || additions.count(s.id) > 0)) section(s.id, s);
+      else {
+        out.byte(s.id);
+        out.uleb(s.end - s.start);
+        out.slice(bytes, s.start, s.end);
+      }
     }
-    return editSections(bytes, edits);
+    createBefore(SECTION_ORDER.length);
+    return out.bytes();
   }
 }
 
-function codeEntries(bytes: Uint8Array, section: { start: number; end: number }): CodeEntry[] {
-  const r = new Reader(bytes, section.start, section.end);
-  const entries: CodeEntry[] = [];
+function readTypeSection(r: Reader, types: Array<FuncSig | undefined>): void {
   for (let n = r.u32(); n > 0; n--) {
+    if (r.b[r.pos] === 0x4e) {
+      r.byte();
+      for (let m = r.u32(); m > 0; m--) readSubType(r, types);
+    } else readSubType(r, types);
+  }
+}
+
+/** How many functions and how many tables a module imports (names skipped). */
+function countImports(r: Reader): { funcs: number; tables: number } {
+  let funcs = 0;
+  let tables = 0;
+  for (let n = r.u32(); n > 0; n--) {
+    r.skip(r.u32());
+    r.skip(r.u32());
+    const kind = r.byte();
+    if (kind === 0x00) funcs++;
+    else if (kind === 0x01) tables++;
+    skipImportDescription(r, kind);
+  }
+  return { funcs, tables };
+}
+
+/** Entry `index` of a code section of `count` entries (the reader just after the count). */
+function codeEntry(r: Reader, count: number, index: number): CodeEntry | undefined {
+  for (let i = 0; i < count; i++) {
     const header = r.pos;
     const size = r.u32();
-    entries.push({ header, start: r.pos, end: r.pos + size });
+    if (i === index) return { header, start: r.pos, end: r.pos + size };
     r.skip(size);
   }
-  return entries;
+  return undefined;
 }
 
 /** The shape of defined function `funcIndex` (an index in the function index space, imports first). */

@@ -178,6 +178,24 @@ describe('context parameters and tags', () => {
     expect(fc.sample(contextArbitrary(), { seed: SEED + 2, numRuns: 400 })).toEqual(sample);
   });
 
+  it('every shrink candidate is another context that still validates around the function, in a fixed order', () => {
+    const arb = contextArbitrary();
+    let checked = 0;
+    for (const params of sample.slice(0, 60)) {
+      const candidates = (p: ContextParams): ContextParams[] => [...arb.shrink(p, undefined).take(40)].map((v) => v.value);
+      const first = candidates(params);
+      expect(candidates(params)).toEqual(first);
+      for (const c of first) {
+        expect(c).not.toEqual(params);
+        expect(c.swarm.every((x) => params.swarm.includes(x))).toBe(true);
+        expect(constructsOf(c).every((x) => c.swarm.includes(x))).toBe(true);
+        expect(WA.validate(wrapInContext(bytes, index, c).bytes), JSON.stringify(c)).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
   it('shrinks: a failing context comes back at most half its size, still with the construct that fails it', () => {
     const result = fc.check(
       fc.property(contextArbitrary(), (params) => !('ctx:select' in contextTags(params))),

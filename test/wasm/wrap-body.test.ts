@@ -3,10 +3,14 @@
  * function's own label, which are deepened by the context's labels so they still leave the
  * function; locals, types, functions and a table are appended without renumbering anything.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { contextArbitrary, encodeContext } from '../../generators/contexts/index.ts';
 import { generateCase } from '../../generators/index.ts';
 import { WA } from '../../src/runtime/wasm-api.ts';
+import { additionEdits, editSections } from '../../src/wasm/append.ts';
 import { Reader, readValType } from '../../src/wasm/binary-reader.ts';
+import { uleb } from '../../src/wasm/leb.ts';
 import { branchDepths, instructions, isBranch } from '../../src/wasm/instructions.ts';
 import { readLayout } from '../../src/wasm/layout.ts';
 import { readSections } from '../../src/wasm/sections.ts';
@@ -125,6 +129,66 @@ describe('wrapBody', () => {
   it('refuses an imported function', () => {
     const c = generateCase('wasi-exit', 1, 0);
     expect(() => describeFunction(c.modules[0]!.bytes, 0)).toThrow(WrapError);
+  });
+});
+
+/**
+ * Code entry `index` of a module's code section, size prefix included, and the bytes of the
+ * entries before and after it (without the section's count).
+ */
+function codeEntrySplit(bytes: Uint8Array, index: number): { before: Uint8Array; entry: Uint8Array; after: Uint8Array; count: number } {
+  const s = readSections(bytes).find((x) => x.id === 10)!;
+  const r = new Reader(bytes, s.start, s.end);
+  const count = r.u32();
+  const first = r.pos;
+  for (let i = 0; ; i++) {
+    const header = r.pos;
+    const end = r.u32() + r.pos;
+    if (i === index) return { before: bytes.subarray(first, header), entry: bytes.subarray(header, end), after: bytes.subarray(end, s.end), count };
+    r.pos = end;
+  }
+}
+
+/**
+ * What wrapping must give, built through append.ts's general section editor: the wrapped entry in
+ * place of the original, the context's types, functions, table and segment appended. wrap writes
+ * the module in one pass of its own; the two must agree byte for byte.
+ */
+function viaEditSections(bytes: Uint8Array, wrapped: Uint8Array, f: number, ctx: BodyContext): Uint8Array {
+  const shape = describeFunction(bytes, f);
+  const defined = f - (readLayout(bytes).imports.filter((i) => i.kind === 'func').length);
+  const original = codeEntrySplit(bytes, defined);
+  const edits = additionEdits({ types: ctx.types, functions: ctx.functions, globals: [], exports: [] });
+  edits.set(10, { replace: { count: original.count, parts: [original.before, codeEntrySplit(wrapped, defined).entry, original.after] }, entries: edits.get(10)?.entries ?? [] });
+  if (ctx.table && ctx.table.length > 0) {
+    const n = uleb(ctx.table.length);
+    const funcs = [...n, ...ctx.table.flatMap((x) => uleb(x))];
+    edits.set(4, { entries: [[0x70, 0x01, ...n, ...n]] });
+    const at = shape.tableCount;
+    edits.set(9, { entries: [at === 0 ? [0x00, 0x41, 0x00, 0x0b, ...funcs] : [0x02, ...uleb(at), 0x41, 0x00, 0x0b, 0x00, ...funcs]] });
+  }
+  return editSections(bytes, edits);
+}
+
+describe('wrap writes the module as the general section editor would', () => {
+  it('every defined function of generated cases of seven families, each in a random context', () => {
+    const contexts = fc.sample(contextArbitrary(), { seed: 14, numRuns: 500 });
+    let compared = 0;
+    for (const family of ['core-traps', 'controls', 'wasi-exit', 'thread-panic', 'cancellation', 'isolation', 'jspi']) {
+      for (let i = 0; i < 12; i++) {
+        for (const { bytes } of generateCase(family, 14, i).modules) {
+          const layout = readLayout(bytes);
+          const imported = layout.imports.filter((x) => x.kind === 'func').length;
+          for (let f = imported; f < layout.funcs.length; f++) {
+            const shape = describeFunction(bytes, f);
+            const ctx = encodeContext(contexts[compared++ % contexts.length]!, shape).context;
+            const wrapped = wrapBody(bytes, f, ctx);
+            expect(wrapped, `${family}/${i} function ${f}`).toEqual(viaEditSections(bytes, wrapped, f, ctx));
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(150);
   });
 });
 

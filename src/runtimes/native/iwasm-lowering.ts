@@ -8,7 +8,7 @@
  * gets that import renamed, byte for byte otherwise identical (no code re-encoded). Modules with
  * a defined memory, or several memories, are left alone.
  */
-import { Reader, readLimits, readTableType, readValType } from '../../wasm/binary-reader.ts';
+import { Reader, skipImportDescription } from '../../wasm/binary-reader.ts';
 import { readLayout } from '../../wasm/layout.ts';
 import { uleb } from '../../wasm/leb.ts';
 
@@ -35,16 +35,7 @@ function readImports(bytes: Uint8Array, from: number, to: number): ImportEntry[]
     const name = r.name();
     const kind = r.byte();
     const desc = r.pos;
-    if (kind === 0) r.u32();
-    else if (kind === 1) readTableType(r);
-    else if (kind === KIND_MEMORY) readLimits(r);
-    else if (kind === 3) {
-      readValType(r);
-      r.byte();
-    } else if (kind === 4) {
-      r.byte();
-      r.u32();
-    } else throw new Error(`unknown import kind ${kind}`);
+    skipImportDescription(r, kind);
     out.push({ start, end: r.pos, module, name, kind, desc });
   }
   if (r.pos !== to) throw new Error('import section size mismatch');
