@@ -107,9 +107,9 @@ function list<T>(rng: Rng, min: number, max: number, item: () => T): T[] {
 /** The swarm configuration: `length` of the allowed constructs, picked at random, in the order given. */
 export function drawSwarm(rng: Rng, allowed: readonly Construct[]): Construct[] {
   const left = allowed.map((_, i) => i);
-  const picked: number[] = [];
-  for (let n = length(rng, 0, allowed.length); n > 0; n--) picked.push(left.splice(rng.nextInt(0, left.length - 1), 1)[0]!);
-  return picked.sort((a, b) => a - b).map((i) => allowed[i]!);
+  const picked = new Array<boolean>(allowed.length).fill(false);
+  for (let n = length(rng, 0, allowed.length); n > 0; n--) picked[left.splice(rng.nextInt(0, left.length - 1), 1)[0]!] = true;
+  return allowed.filter((_, i) => picked[i]);
 }
 
 /** One swarm's tree: what its constructs allow, drawn node by node. */
