@@ -28,7 +28,14 @@ export const isRef = (code: number): boolean => code === 0x70 || code === 0x6f;
 /** Scratch space for float constants' bytes (encoding is synchronous, so one buffer serves all). */
 const floatBytes = new DataView(new ArrayBuffer(8));
 
-const sameCodes = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+function sameCodes(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Where each numeric type's two scratch slots sit in `Emitter.scratch`. */
+const SCRATCH_KEY: Record<NumType, number> = { i32: 0, i64: 2, f32: 4, f64: 6 };
 
 export class Emitter {
   readonly out: number[] = [];
@@ -39,7 +46,8 @@ export class Emitter {
   readonly results: number[];
   private identityIndex: number | undefined;
   table: number[] | undefined;
-  private readonly scratch = new Map<string, number>();
+  /** Scratch locals by numeric type and slot (index `NUM_TYPES` position × 2 + slot). */
+  private readonly scratch: Array<number | undefined> = [];
 
   constructor(readonly shape: FunctionShape) {
     this.results = shape.results.map(typeCode);
@@ -47,6 +55,22 @@ export class Emitter {
 
   emit(...bytes: number[]): void {
     for (const b of bytes) this.out.push(b);
+  }
+
+  /** One byte (most emits: no rest-parameter array). */
+  byte(b: number): void {
+    this.out.push(b);
+  }
+
+  /** `op` then the unsigned LEB128 of an index (call, call_indirect, br_table's immediates). */
+  opIndex(op: number, index: number): void {
+    this.out.push(op);
+    pushUleb(this.out, index);
+  }
+
+  /** The unsigned LEB128 of an index. */
+  index(index: number): void {
+    pushUleb(this.out, index);
   }
 
   /** `op` then the signed LEB128 of `v`, written in place (the hottest emit: every constant). */
@@ -63,18 +87,19 @@ export class Emitter {
 
   /** Scratch local `slot` of numeric type `t`, shared by all pure and dead code. */
   scratchLocal(t: NumType, slot = 0): number {
-    const key = `${t}/${slot}`;
-    let index = this.scratch.get(key);
+    const key = SCRATCH_KEY[t] + slot;
+    let index = this.scratch[key];
     if (index === undefined) {
       index = this.local(CODES[t]!);
-      this.scratch.set(key, index);
+      this.scratch[key] = index;
     }
     return index;
   }
 
   typeIndex(params: number[], results: number[]): number {
-    let i = this.types.findIndex(([p, r]) => sameCodes(p, params) && sameCodes(r, results));
-    if (i < 0) i = this.types.push([params, results]) - 1;
+    let i = 0;
+    while (i < this.types.length && !(sameCodes(this.types[i]![0], params) && sameCodes(this.types[i]![1], results))) i++;
+    if (i === this.types.length) this.types.push([params, results]);
     return this.shape.typeCount + i;
   }
 
@@ -167,8 +192,8 @@ export class Emitter {
   /** A counted loop's back edge: `--counter != 0` branches to the loop's own label. */
   backEdge(counter: number): void {
     this.localOp(0x20, counter);
-    this.emit(0x41, 1, 0x6b); // i32.const 1; i32.sub
+    this.out.push(0x41, 1, 0x6b); // i32.const 1; i32.sub
     this.localOp(0x22, counter);
-    this.emit(0x0d, 0x00);
+    this.out.push(0x0d, 0x00);
   }
 }

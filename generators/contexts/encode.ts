@@ -14,7 +14,6 @@
  */
 import type { FunctionShape, BodyContext } from '../../src/wasm/wrap-body.ts';
 import type { Feature } from '../../src/features.ts';
-import { uleb } from '../../src/wasm/leb.ts';
 import { Emitter, isRef, typeCode } from './emitter.ts';
 import type { Around, Arm, Carry, ContextParams, DeadOp, TableShape } from './params.ts';
 import { emitDead, emitPure } from './straight-code.ts';
@@ -47,14 +46,14 @@ class ContextEncoder {
 
   /** After a taken `br_if` (never reached): the results replaced by constants, so the label's end still types. */
   private replaceResults(junk: number): void {
-    for (let i = 0; i < this.r.length; i++) this.e.emit(0x1a);
+    for (let i = 0; i < this.r.length; i++) this.e.byte(0x1a);
     this.r.forEach((code, i) => this.e.constOf(code, junk + i));
   }
 
   private arm(a: Arm): void {
     if (a.k === 'junk') this.r.forEach((code, i) => this.e.constOf(code, a.v + i));
     else {
-      this.e.emit(0x00);
+      this.e.byte(0x00);
       emitDead(this.e, a.ops);
     }
   }
@@ -67,9 +66,11 @@ class ContextEncoder {
     for (let i = 0; i < t.levels; i++) this.e.open(0x02, params, this.r);
     inside();
     this.e.i32(t.selector);
-    this.e.emit(0x0e, ...uleb(t.targets.length), ...t.targets.flatMap((d) => uleb(d)), ...uleb(t.fallback));
+    this.e.opIndex(0x0e, t.targets.length);
+    for (const d of t.targets) this.e.index(d);
+    this.e.index(t.fallback);
     emitDead(this.e, dead);
-    for (let i = 0; i < t.levels; i++) this.e.emit(0x0b);
+    for (let i = 0; i < t.levels; i++) this.e.byte(0x0b);
   }
 
   around(a: Around, labels: number): void {
@@ -82,35 +83,35 @@ class ContextEncoder {
       case 'loop':
         e.open(a.k === 'block' ? 0x02 : 0x03, NONE, this.r);
         this.around(a.inner, labels + 1);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'if': {
         e.i32(a.cond);
         e.open(0x04, NONE, this.r);
         const taken = a.cond !== 0;
         if (taken) this.around(a.inner, labels + 1);
         else this.arm(a.other);
-        e.emit(0x05);
+        e.byte(0x05);
         if (taken) this.arm(a.other);
         else this.around(a.inner, labels + 1);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       }
       case 'block-params':
         for (const c of a.params) e.const(c);
         e.open(0x02, a.params.map((c) => typeCode(c.t)), this.r);
-        for (let i = 0; i < a.params.length; i++) e.emit(0x1a);
+        for (let i = 0; i < a.params.length; i++) e.byte(0x1a);
         this.around(a.inner, labels + 1);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'br':
         e.open(0x02, NONE, this.r);
         this.around(a.inner, labels + 1);
         e.emit(0x0c, 0x00);
         emitDead(e, a.dead);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'br_if':
         e.open(0x02, NONE, this.r);
         this.around(a.inner, labels + 1);
         this.brIf(a.cond, a.junk);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'br_table':
         return this.brTable(a.table, [], () => this.around(a.inner, labels + a.table.levels), a.dead);
       case 'pre':
@@ -150,7 +151,7 @@ class ContextEncoder {
         }
         emitPure(e, c.between);
         second.forEach((l) => e.localOp(0x20, l));
-        if (r.length === 0) e.emit(0x1a);
+        if (r.length === 0) e.byte(0x1a);
         return;
       }
       case 'select': {
@@ -170,22 +171,23 @@ class ContextEncoder {
           if (c.typed || isRef(v.code)) {
             e.features.add('reference-types');
             e.emit(0x1c, 0x01, v.code);
-          } else e.emit(0x1b);
+          } else e.byte(0x1b);
         }
-        if (r.length === 0) e.emit(0x1a);
+        if (r.length === 0) e.byte(0x1a);
         return;
       }
       case 'call':
-        return e.emit(0x10, ...uleb(e.identity()));
+        return e.opIndex(0x10, e.identity());
       case 'call_indirect': {
         const table = e.identityTable();
         e.i32(0);
-        return e.emit(0x11, ...uleb(e.typeIndex(r, r)), ...uleb(table));
+        e.opIndex(0x11, e.typeIndex(r, r));
+        return e.index(table);
       }
       case 'block-params':
         e.open(0x02, r, r);
         c.inner.forEach((inner) => this.carry(inner));
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'loop-params': {
         const counter = e.local(0x7f);
         e.i32(c.trips);
@@ -193,25 +195,25 @@ class ContextEncoder {
         e.open(0x03, r, r);
         c.inner.forEach((inner) => this.carry(inner));
         e.backEdge(counter);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       }
       case 'br':
         e.open(0x02, r, r);
         e.emit(0x0c, 0x00);
         emitDead(e, c.dead);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'br_if':
         e.open(0x02, r, r);
         this.brIf(c.cond, c.junk);
-        return e.emit(0x0b);
+        return e.byte(0x0b);
       case 'br_table':
         // the blocks' parameters are R itself: the br_table carries them out
         return this.brTable(c.table, r, () => {}, c.dead);
       case 'return':
         if (!c.bare) e.open(0x02, r, r);
-        e.emit(0x0f);
+        e.byte(0x0f);
         emitDead(e, c.dead);
-        if (!c.bare) e.emit(0x0b);
+        if (!c.bare) e.byte(0x0b);
         return;
     }
   }

@@ -51,18 +51,18 @@ export function emitPure(e: Emitter, code: Pure[]): void {
       case 'arith':
         e.const({ t: p.t, v: p.a });
         e.const({ t: p.t, v: p.b });
-        e.emit(pick(SAFE_BINOPS[p.t], p.op).op);
+        e.byte(pick(SAFE_BINOPS[p.t], p.op).op);
         e.localOp(0x21, e.scratchLocal(p.t));
         break;
       case 'tee':
         e.const(p.c);
         for (let i = 0; i < p.n; i++) e.localOp(0x22, e.scratchLocal(p.c.t, i % 2));
-        e.emit(0x1a);
+        e.byte(0x1a);
         break;
       case 'block':
         e.emit(0x02, 0x40);
         emitPure(e, p.body);
-        e.emit(0x0b);
+        e.byte(0x0b);
         break;
       case 'loop': {
         const counter = e.local(0x7f);
@@ -71,16 +71,16 @@ export function emitPure(e: Emitter, code: Pure[]): void {
         e.emit(0x03, 0x40);
         emitPure(e, p.body);
         e.backEdge(counter);
-        e.emit(0x0b);
+        e.byte(0x0b);
         break;
       }
       case 'if':
         e.i32(p.cond);
         e.emit(0x04, 0x40);
         emitPure(e, p.then);
-        e.emit(0x05);
+        e.byte(0x05);
         emitPure(e, p.else);
-        e.emit(0x0b);
+        e.byte(0x0b);
         break;
     }
   }
@@ -96,7 +96,7 @@ export function emitDead(e: Emitter, ops: DeadOp[]): void {
   const stack: NumType[] = [];
   const drop = (): void => {
     stack.pop();
-    e.emit(0x1a);
+    e.byte(0x1a);
   };
   /** Makes the top `n` known values (as many as are known) all of type t, then pops them. */
   const take = (t: NumType, n: number): void => {
@@ -113,7 +113,7 @@ export function emitDead(e: Emitter, ops: DeadOp[]): void {
       case 'unop': {
         const op = pick((d.k === 'binop' ? ALL_BINOPS : UNOPS)[d.t], d.op);
         take(d.t, d.k === 'binop' ? 2 : 1);
-        e.emit(op.op);
+        e.byte(op.op);
         stack.push(op.result);
         break;
       }
@@ -131,7 +131,7 @@ export function emitDead(e: Emitter, ops: DeadOp[]): void {
         if (d.k === 'tee') stack.push(d.t);
         break;
       case 'unreachable':
-        e.emit(0x00);
+        e.byte(0x00);
         stack.length = 0;
         break;
       case 'br':
@@ -143,7 +143,7 @@ export function emitDead(e: Emitter, ops: DeadOp[]): void {
         // `unreachable` first: a block's inside starts reachable, and its body is dead code too
         e.emit(0x02, 0x40, 0x00);
         emitDead(e, d.body);
-        e.emit(0x0b);
+        e.byte(0x0b);
         break;
     }
   }

@@ -141,8 +141,7 @@ export class FunctionSite {
         const counts = countImports(r);
         imported = counts.funcs;
         importedTables = counts.tables;
-      }
-      else if (s.id === 3) {
+      } else if (s.id === 3) {
         definedTypes = [];
         for (let n = r.u32(); n > 0; n--) definedTypes.push(r.u32());
       } else if (s.id === 4) tableCount = r.u32();
@@ -207,45 +206,54 @@ export class FunctionSite {
     const additions = new BodyAdditions(ctx, this.shape.tableCount);
     const out = moduleOut.reset();
     out.slice(bytes, 0, 8);
-    const written = new Set<number>();
-    const section = (id: number, existing?: Section): void => {
-      written.add(id);
-      const contents = sectionOut.reset();
-      if (id === 10) {
-        const { code, target } = this;
-        contents.uleb(code.count + additions.count(10));
-        contents.slice(bytes, code.first, target.header);
-        this.wrappedEntry(ctx, contents);
-        contents.slice(bytes, target.end, code.end);
-      } else if (existing) {
-        const r = new Reader(bytes, existing.start, existing.end);
-        contents.uleb(r.u32() + additions.count(id));
-        contents.slice(bytes, r.pos, existing.end);
-      } else contents.uleb(additions.count(id));
-      additions.write(id, contents);
-      out.byte(id);
-      out.sized(contents);
-    };
-    /** Sections ordered before `rank` that gain entries but were not in the module. */
-    const createBefore = (rank: number): void => {
-      for (let i = 0; i < rank && i < SECTION_ORDER.length; i++) {
-        const id = SECTION_ORDER[i]!;
-        if (written.has(id)) continue;
-        if (additions.count(id) > 0) section(id);
-        written.add(id);
-      }
-    };
+    /** Section ids already written (or passed): bit `id`. */
+    let written = 0;
+    /** SECTION_ORDER up to here was looked at for sections to create. */
+    let created = 0;
     for (const s of this.sections) {
-      if (s.id !== 0) createBefore(SECTION_ORDER.indexOf(s.id));
-      if (s.id !== 0 && !written.has(s.id) && (s.id === 10 || additions.count(s.id) > 0)) section(s.id, s);
-      else {
+      if (s.id !== 0) {
+        // sections ordered before this one that gain entries but are not in the module
+        const rank = SECTION_ORDER.indexOf(s.id);
+        for (; created < rank; created++) {
+          const id = SECTION_ORDER[created]!;
+          if ((written & (1 << id)) === 0 && additions.count(id) > 0) this.section(id, ctx, additions, out);
+          written |= 1 << id;
+        }
+      }
+      if (s.id !== 0 && (written & (1 << s.id)) === 0 && (s.id === 10 || additions.count(s.id) > 0)) {
+        this.section(s.id, ctx, additions, out, s);
+        written |= 1 << s.id;
+      } else {
         out.byte(s.id);
         out.uleb(s.end - s.start);
         out.slice(bytes, s.start, s.end);
       }
     }
-    createBefore(SECTION_ORDER.length);
+    for (; created < SECTION_ORDER.length; created++) {
+      const id = SECTION_ORDER[created]!;
+      if ((written & (1 << id)) === 0 && additions.count(id) > 0) this.section(id, ctx, additions, out);
+    }
     return out.bytes();
+  }
+
+  /** Section `id` with the context's additions: the code section with the wrapped entry, another one extended, or a new one. */
+  private section(id: number, ctx: BodyContext, additions: BodyAdditions, out: ByteWriter, existing?: Section): void {
+    const { bytes } = this;
+    const contents = sectionOut.reset();
+    if (id === 10) {
+      const { code, target } = this;
+      contents.uleb(code.count + additions.count(10));
+      contents.slice(bytes, code.first, target.header);
+      this.wrappedEntry(ctx, contents);
+      contents.slice(bytes, target.end, code.end);
+    } else if (existing) {
+      const r = new Reader(bytes, existing.start, existing.end);
+      contents.uleb(r.u32() + additions.count(id));
+      contents.slice(bytes, r.pos, existing.end);
+    } else contents.uleb(additions.count(id));
+    additions.write(id, contents);
+    out.byte(id);
+    out.sized(contents);
   }
 }
 
