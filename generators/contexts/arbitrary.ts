@@ -41,6 +41,7 @@ class ContextArbitrary extends fc.Arbitrary<ContextParams> {
     super();
   }
 
+  /** fast-check's bias factor is not used: the draw's lengths are biased toward short ones already (./draw.ts). */
   generate(mrng: fc.Random): fc.Value<ContextParams> {
     const swarm = drawSwarm(mrng, this.allowed);
     const escape = mrng.nextBoolean() ? 'body' : 'function';

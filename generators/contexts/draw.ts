@@ -2,7 +2,7 @@
  * Drawing context parameters straight from fast-check's random source, swarm style: a draw first
  * enables a random subset of the constructs, then builds a tree from the enabled ones only. It
  * replaces a tree of `fc.record` / `fc.oneof` / `fc.array` combinators that cost ~17 µs a context
- * in a tight loop and several times that between binaryen builds: every node went through
+ * in a tight loop and about twice that between binaryen builds: every node went through
  * fast-check's value wrappers, bias and clone checks, though shrinking (the one thing they are
  * for) is done by ./shrink.ts on the plain data.
  *
@@ -21,7 +21,7 @@ export interface Rng {
 }
 
 /** Nesting of carries, pure code and dead-code blocks. */
-export const NESTED = 2;
+const NESTED = 2;
 
 /** Constructs that exist as carries (after the body). */
 const CARRIES: readonly Construct[] = ['locals', 'select', 'call', 'call_indirect', 'block-params', 'loop-params', 'br-values', 'br_if-values', 'br_table-values', 'return'];
@@ -90,8 +90,8 @@ function pureCode(rng: Rng, depth: number, minLength: number): Pure[] {
 /**
  * A length in [min, max]: half the time among the short ones (min … min + log2(max − min)), half
  * the time any. fast-check's arrays and subarrays draw lengths the same way under the bias every
- * generated case is drawn with, and contexts keep the sizes they had (mean depth 2.6, ~50 bytes of
- * code around a one-result function): more would cost every case compile time for little.
+ * generated case is drawn with, so contexts keep the sizes they had (mean depth 2.6; 40–50 bytes of
+ * code around a one-result function): bigger ones would cost every case compile time for little.
  */
 function length(rng: Rng, min: number, max: number): number {
   if (max <= min) return min;
