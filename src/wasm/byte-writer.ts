@@ -1,8 +1,8 @@
 /**
  * A growable byte buffer for binary-level rewrites that run once per generated case (wrapping a
  * function in a context): bytes go straight into one Uint8Array, slices of the input are copied
- * with `set`, and a section or code entry whose size prefix must come first is written into a
- * second writer and then copied in behind its size. The list-of-parts form it replaces
+ * in (by hand when short, with `set` when long), and a section or code entry whose size prefix
+ * must come first is written into a second writer and then copied in behind its size. The list-of-parts form it replaces
  * (ByteParts: arrays of numbers, concatenated at the end) spent a third of a wrap allocating and
  * copying those lists element by element.
  */

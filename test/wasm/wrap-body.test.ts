@@ -150,13 +150,14 @@ function codeEntrySplit(bytes: Uint8Array, index: number): { before: Uint8Array;
 }
 
 /**
- * What wrapping must give, built through append.ts's general section editor: the wrapped entry in
- * place of the original, the context's types, functions, table and segment appended. wrap writes
- * the module in one pass of its own; the two must agree byte for byte.
+ * What wrapping must give around its wrapped entry, built through append.ts's general section
+ * editor: that entry (taken from wrap's own output: its encoding is what the tests above check) in
+ * place of the original, the context's types, functions, table and segment appended, every other
+ * section as it was. wrap writes the module in one pass of its own; the two must agree byte for byte.
  */
 function viaEditSections(bytes: Uint8Array, wrapped: Uint8Array, f: number, ctx: BodyContext): Uint8Array {
   const shape = describeFunction(bytes, f);
-  const defined = f - (readLayout(bytes).imports.filter((i) => i.kind === 'func').length);
+  const defined = f - readLayout(bytes).imports.filter((i) => i.kind === 'func').length;
   const original = codeEntrySplit(bytes, defined);
   const edits = additionEdits({ types: ctx.types, functions: ctx.functions, globals: [], exports: [] });
   edits.set(10, { replace: { count: original.count, parts: [original.before, codeEntrySplit(wrapped, defined).entry, original.after] }, entries: edits.get(10)?.entries ?? [] });
