@@ -95,7 +95,8 @@ function pureCode(rng: Rng, depth: number, minLength: number): Pure[] {
  */
 function length(rng: Rng, min: number, max: number): number {
   if (max <= min) return min;
-  return rng.nextBoolean() ? rng.nextInt(min, min + Math.floor(Math.log2(max - min))) : rng.nextInt(min, max);
+  // ⌊log2(max − min)⌋ in integer arithmetic: a draw never depends on a floating-point result
+  return rng.nextBoolean() ? rng.nextInt(min, min + 31 - Math.clz32(max - min)) : rng.nextInt(min, max);
 }
 
 function list<T>(rng: Rng, min: number, max: number, item: () => T): T[] {
