@@ -117,10 +117,9 @@ function buildCase(p: ControlParams, origin: Origin): Case {
  * One case in 8 has no context; the others one of depth 1 … 4 with something around the hole
  * (a tree that is only the hole would be the bare case again).
  */
-const BY_DEPTH = [1, 2, 3, 4].map((maxDepth) => contextArbitrary({ maxDepth }).filter((c) => c.root.k !== 'hole'));
 const contextParams: fc.Arbitrary<ContextParams> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(NO_CONTEXT) },
-  { weight: 7, arbitrary: fc.noBias(fc.nat({ max: BY_DEPTH.length - 1 })).chain((i) => BY_DEPTH[i]!) },
+  { weight: 7, arbitrary: contextArbitrary({ maxDepth: 4, wrapped: true }) },
 );
 
 /** Cumulative weights: draw n < TOTAL, the control is the first whose cumulative weight exceeds n. */

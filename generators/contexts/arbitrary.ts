@@ -15,6 +15,13 @@ export interface ContextConstraints {
   maxDepth?: number;
   /** The constructs a swarm configuration may enable. @default every construct */
   constructs?: readonly Construct[];
+  /**
+   * Something around the hole at a drawn depth: the depth bound drawn uniformly in 1 … maxDepth,
+   * then trees drawn until one is more than the hole. The same draws as
+   * `fc.noBias(fc.nat({ max: maxDepth - 1 })).chain((i) => contextArbitrary({ maxDepth: i + 1 }).filter(…))`,
+   * without the combinators' cost. @default false
+   */
+  wrapped?: boolean;
 }
 
 const CONSTRUCT_SET: ReadonlySet<string> = new Set(CONSTRUCTS);
@@ -37,24 +44,34 @@ class ContextArbitrary extends fc.Arbitrary<ContextParams> {
   constructor(
     private readonly maxDepth: number,
     private readonly allowed: readonly Construct[],
+    private readonly wrapped: boolean,
   ) {
     super();
   }
 
-  /** fast-check's bias factor is not used: the draw's lengths are biased toward short ones already (./draw.ts). */
-  generate(mrng: fc.Random): fc.Value<ContextParams> {
+  private draw(mrng: fc.Random, maxDepth: number): ContextParams {
     const swarm = drawSwarm(mrng, this.allowed);
     const escape = mrng.nextBoolean() ? 'body' : 'function';
-    const root = new SwarmDraw(mrng, new Set(swarm)).around(this.maxDepth);
-    return new fc.Value({ swarm, escape, root }, undefined);
+    return { swarm, escape, root: new SwarmDraw(mrng, new Set(swarm)).around(maxDepth) };
+  }
+
+  /** fast-check's bias factor is not used: the draw's lengths are biased toward short ones already (./draw.ts). */
+  generate(mrng: fc.Random): fc.Value<ContextParams> {
+    if (!this.wrapped) return new fc.Value(this.draw(mrng, this.maxDepth), undefined);
+    const depth = 1 + mrng.nextInt(0, this.maxDepth - 1);
+    for (;;) {
+      const p = this.draw(mrng, depth);
+      if (p.root.k !== 'hole') return new fc.Value(p, undefined);
+    }
   }
 
   canShrinkWithoutContext(value: unknown): value is ContextParams {
-    return isContextParams(value);
+    return isContextParams(value) && (!this.wrapped || value.root.k !== 'hole');
   }
 
   shrink(value: ContextParams): fc.Stream<fc.Value<ContextParams>> {
-    return new fc.Stream(shrinkContext(value)).map((p) => new fc.Value(p, undefined));
+    const candidates = new fc.Stream(shrinkContext(value));
+    return (this.wrapped ? candidates.filter((p) => p.root.k !== 'hole') : candidates).map((p) => new fc.Value(p, undefined));
   }
 }
 
@@ -62,5 +79,6 @@ class ContextArbitrary extends fc.Arbitrary<ContextParams> {
 export function contextArbitrary(constraints: ContextConstraints = {}): fc.Arbitrary<ContextParams> {
   const maxDepth = constraints.maxDepth ?? 4;
   if (!Number.isInteger(maxDepth) || maxDepth < 0) throw new Error(`generators.contexts: \`maxDepth\` must be a non-negative integer, got ${maxDepth}`);
-  return new ContextArbitrary(maxDepth, constraints.constructs ?? CONSTRUCTS);
+  if (constraints.wrapped === true && maxDepth < 1) throw new Error('generators.contexts: a `wrapped` context needs `maxDepth` ≥ 1');
+  return new ContextArbitrary(maxDepth, constraints.constructs ?? CONSTRUCTS, constraints.wrapped === true);
 }
