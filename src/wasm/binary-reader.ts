@@ -193,6 +193,16 @@ export function readSubType(r: Reader, types: Array<FuncSig | undefined>): void 
   }
 }
 
+/** Every entry of a type section (the reader at its start), GC rec groups counting each subtype: appended to `types`. */
+export function readTypeSection(r: Reader, types: Array<FuncSig | undefined>): void {
+  for (let n = r.u32(); n > 0; n--) {
+    if (r.b[r.pos] === 0x4e) {
+      r.byte();
+      for (let m = r.u32(); m > 0; m--) readSubType(r, types);
+    } else readSubType(r, types);
+  }
+}
+
 function readStorageType(r: Reader): void {
   const b = r.b[r.pos];
   if (b === 0x78 || b === 0x77) {

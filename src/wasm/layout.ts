@@ -6,7 +6,7 @@
  * the module's own functions, globals and memories without renumbering anything.
  */
 import type { FuncSig, ImportSig, SigType } from './signatures.ts';
-import { Reader, SignatureError, readLimits, readSubType, readTableType, readValType } from './binary-reader.ts';
+import { Reader, SignatureError, readLimits, readTableType, readTypeSection, readValType } from './binary-reader.ts';
 
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
@@ -63,12 +63,7 @@ export function readLayout(bytes: Uint8Array): ModuleLayout {
     const r = new Reader(bytes, at, at + size);
     switch (id) {
       case 1:
-        for (let n = r.u32(); n > 0; n--) {
-          if (r.b[r.pos] === 0x4e) {
-            r.byte();
-            for (let m = r.u32(); m > 0; m--) readSubType(r, types);
-          } else readSubType(r, types);
-        }
+        readTypeSection(r, types);
         break;
       case 2:
         for (let n = r.u32(); n > 0; n--) {

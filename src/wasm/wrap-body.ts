@@ -16,7 +16,7 @@
  * to leave the body's results on the stack unchanged.
  */
 import type { NewFunction } from './append.ts';
-import { Reader, readSubType, SignatureError, skipImportDescription } from './binary-reader.ts';
+import { Reader, readTypeSection, SignatureError, skipImportDescription } from './binary-reader.ts';
 import { BodyAdditions } from './body-additions.ts';
 import { ByteWriter } from './byte-writer.ts';
 import { branchDepths, CodeReader, isBranch, opensLabel, readInstruction, readLocals } from './instructions.ts';
@@ -206,34 +206,30 @@ export class FunctionSite {
     const additions = new BodyAdditions(ctx, this.shape.tableCount);
     const out = moduleOut.reset();
     out.slice(bytes, 0, 8);
-    /** Section ids already written (or passed): bit `id`. */
-    let written = 0;
-    /** SECTION_ORDER up to here was looked at for sections to create. */
-    let created = 0;
+    /** Section ids written or passed (bit `id`), and how far SECTION_ORDER was looked at for sections to create. */
+    const progress = { written: 0, created: 0 };
     for (const s of this.sections) {
-      if (s.id !== 0) {
-        // sections ordered before this one that gain entries but are not in the module
-        const rank = SECTION_ORDER.indexOf(s.id);
-        for (; created < rank; created++) {
-          const id = SECTION_ORDER[created]!;
-          if ((written & (1 << id)) === 0 && additions.count(id) > 0) this.section(id, ctx, additions, out);
-          written |= 1 << id;
-        }
-      }
-      if (s.id !== 0 && (written & (1 << s.id)) === 0 && (s.id === 10 || additions.count(s.id) > 0)) {
+      if (s.id !== 0) this.createMissing(SECTION_ORDER.indexOf(s.id), progress, ctx, additions, out);
+      if (s.id !== 0 && (progress.written & (1 << s.id)) === 0 && (s.id === 10 || additions.count(s.id) > 0)) {
         this.section(s.id, ctx, additions, out, s);
-        written |= 1 << s.id;
+        progress.written |= 1 << s.id;
       } else {
         out.byte(s.id);
         out.uleb(s.end - s.start);
         out.slice(bytes, s.start, s.end);
       }
     }
-    for (; created < SECTION_ORDER.length; created++) {
-      const id = SECTION_ORDER[created]!;
-      if ((written & (1 << id)) === 0 && additions.count(id) > 0) this.section(id, ctx, additions, out);
-    }
+    this.createMissing(SECTION_ORDER.length, progress, ctx, additions, out);
     return out.bytes();
+  }
+
+  /** The sections ordered before `rank` that gain entries but are not in the module, created in their place. */
+  private createMissing(rank: number, progress: { written: number; created: number }, ctx: BodyContext, additions: BodyAdditions, out: ByteWriter): void {
+    for (; progress.created < rank; progress.created++) {
+      const id = SECTION_ORDER[progress.created]!;
+      if ((progress.written & (1 << id)) === 0 && additions.count(id) > 0) this.section(id, ctx, additions, out);
+      progress.written |= 1 << id;
+    }
   }
 
   /** Section `id` with the context's additions: the code section with the wrapped entry, another one extended, or a new one. */
@@ -254,15 +250,6 @@ export class FunctionSite {
     additions.write(id, contents);
     out.byte(id);
     out.sized(contents);
-  }
-}
-
-function readTypeSection(r: Reader, types: Array<FuncSig | undefined>): void {
-  for (let n = r.u32(); n > 0; n--) {
-    if (r.b[r.pos] === 0x4e) {
-      r.byte();
-      for (let m = r.u32(); m > 0; m--) readSubType(r, types);
-    } else readSubType(r, types);
   }
 }
 
